@@ -1,0 +1,330 @@
+package io.github.dl4jsparsity.conf;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+import io.github.dl4jsparsity.layers.SparsityLayerImpl;
+import io.github.dl4jsparsity.penalty.PenaltyScaling;
+import io.github.dl4jsparsity.penalty.PenaltySpec;
+import io.github.dl4jsparsity.penalty.SparsityPenalty;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.params.WrapperLayerParamInitializer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Layer configuration that wraps a feed-forward hidden layer (usually a sigmoid {@code DenseLayer}, the coding layer
+ * of an autoencoder) and adds a sparsity penalty on its activations to the training loss.
+ *
+ * <p>For the wrapped layer's activations {@code a} with shape [m, n], the KL penalty is
+ * {@code beta * sum_j [p ln(p / q_j) + (1 - p) ln((1 - p) / (1 - q_j))]} with {@code q_j = (1/m) sum_i a_ij}, the
+ * mean activation of unit j over the minibatch, and {@code p} the target sparsity (Ng, CS294A lecture notes, "Sparse
+ * autoencoder"; Géron, Hands-On Machine Learning, chapter 17). Before the logarithms each q_j is squeezed to
+ * {@code epsilon + (1 - 2 epsilon) q_j}, which keeps the value and the gradient finite at q_j = 0 or 1 and still
+ * pushes a dead or saturated unit back towards p. See {@link SparsityPenalty} for L1, MSE and MAE.
+ *
+ * <p>With {@link PenaltyScaling#PER_MINIBATCH} (the default) the penalty is added once per minibatch to DL4J's
+ * score, which is the mean loss per example; with {@link PenaltyScaling#PER_EXAMPLE} it is divided by m first, as
+ * tf.keras 2 does for activity regularizers. The penalty is part of {@code score()}, so listeners, early stopping
+ * and gradient checks see it. Its gradient with respect to the activations is computed by SameDiff and added to the
+ * error signal that reaches the wrapped layer. Inference output is exactly the wrapped layer's output.
+ *
+ * <p>The wrapped layer's activation must map into [0, 1] for KL, MSE and MAE: sigmoid and hard sigmoid are used as
+ * they are, and tanh is accepted with q computed on (a + 1) / 2. L1 accepts any activation.
+ *
+ * <pre>{@code
+ * new SparsityLayer.Builder()
+ *         .layer(new DenseLayer.Builder().nIn(100).nOut(300).activation(Activation.SIGMOID).build())
+ *         .penalty(SparsityPenalty.KL).target(0.1).weight(1.0)
+ *         .build();
+ * }</pre>
+ */
+public class SparsityLayer extends BaseWrapperLayer {
+
+    /** Default penalty kind. */
+    public static final SparsityPenalty DEFAULT_PENALTY = SparsityPenalty.KL;
+    /** Default target sparsity p. */
+    public static final double DEFAULT_TARGET = 0.1;
+    /** Default penalty weight beta. */
+    public static final double DEFAULT_WEIGHT = 1.0;
+    /** Default scaling of the penalty with the minibatch size. */
+    public static final PenaltyScaling DEFAULT_SCALING = PenaltyScaling.PER_MINIBATCH;
+    /** Default epsilon of the squeeze applied to mean activations. */
+    public static final double DEFAULT_EPSILON = 1e-7;
+    /** Smallest accepted epsilon: below it, 1 - 2 epsilon rounds to 1 in float32 and ln(1 - q) can be infinite. */
+    public static final double MIN_EPSILON = 1e-7;
+    /** Largest accepted epsilon. */
+    public static final double MAX_EPSILON = 1e-2;
+
+    private static final long serialVersionUID = 1L;
+
+    private SparsityPenalty penalty = DEFAULT_PENALTY;
+    private double target = DEFAULT_TARGET;
+    private double weight = DEFAULT_WEIGHT;
+    private PenaltyScaling scaling = DEFAULT_SCALING;
+    private double epsilon = DEFAULT_EPSILON;
+
+    /** Creates an empty configuration with default settings; used by Jackson and Java serialization. */
+    public SparsityLayer() {
+    }
+
+    /**
+     * Creates a validated configuration; also the constructor Jackson calls when reading JSON, so a configuration
+     * read from JSON is checked by the same rules as one built in code.
+     *
+     * @param underlying the wrapped feed-forward hidden layer
+     * @param penalty the kind of penalty; null means {@link #DEFAULT_PENALTY}
+     * @param target target sparsity p, in (0, 1)
+     * @param weight penalty weight beta, finite and at least 0
+     * @param scaling how the penalty scales with the minibatch size; null means {@link #DEFAULT_SCALING}
+     * @param epsilon squeeze of mean activations, in [{@link #MIN_EPSILON}, {@link #MAX_EPSILON}]
+     */
+    @JsonCreator
+    public SparsityLayer(@JsonProperty("underlying") Layer underlying,
+                         @JsonProperty("penalty") SparsityPenalty penalty,
+                         @JsonProperty("target") double target,
+                         @JsonProperty("weight") double weight,
+                         @JsonProperty("scaling") PenaltyScaling scaling,
+                         @JsonProperty("epsilon") double epsilon) {
+        super(underlying);
+        this.penalty = penalty == null ? DEFAULT_PENALTY : penalty;
+        this.target = target;
+        this.weight = weight;
+        this.scaling = scaling == null ? DEFAULT_SCALING : scaling;
+        this.epsilon = epsilon;
+        SparsityChecks.checkAll(this);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        SparsityChecks.checkAll(this);
+        SparsityChecks.checkActivationDefined(this);
+        NeuralNetConfiguration innerConf = conf.clone();
+        innerConf.setLayer(underlying);
+        org.deeplearning4j.nn.api.Layer inner = underlying.instantiate(innerConf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, networkDataType);
+        // The network reads parameter names from the outer configuration, so mirror the inner layer's names there.
+        NeuralNetConfiguration innerRuntimeConf = inner.conf();
+        if (innerRuntimeConf.variables() != null) {
+            List<String> names = innerRuntimeConf.variables(true);
+            innerRuntimeConf.clearVariables();
+            conf.clearVariables();
+            for (String name : names) {
+                conf.variables(false).add(name);
+                innerRuntimeConf.variables(false).add(name);
+            }
+        }
+        return new SparsityLayerImpl(inner, this);
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return WrapperLayerParamInitializer.getInstance();
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return underlying.getUpdaterByParam(paramName);
+    }
+
+    @Override
+    public SparsityLayer clone() {
+        SparsityLayer copy = (SparsityLayer) super.clone();
+        if (underlying != null) {
+            copy.underlying = underlying.clone();
+        }
+        return copy;
+    }
+
+    /**
+     * Returns the penalty settings in the form the SameDiff graph takes, with the tanh shift switched on when the
+     * wrapped layer uses tanh and the penalty compares mean activations with the target.
+     */
+    public PenaltySpec toPenaltySpec() {
+        boolean tanh = penalty.needsUnitInterval() && underlying instanceof BaseLayer base
+                && base.getActivationFn() instanceof ActivationTanH;
+        return new PenaltySpec(penalty, target, weight, epsilon, tanh);
+    }
+
+    /** Returns the kind of penalty. */
+    @JsonProperty("penalty")
+    public SparsityPenalty getPenalty() {
+        return penalty;
+    }
+
+    /** Sets the kind of penalty, checking that the wrapped layer's activation suits it. */
+    public void setPenalty(SparsityPenalty penalty) {
+        this.penalty = Objects.requireNonNull(penalty, "penalty");
+        SparsityChecks.checkActivation(this);
+    }
+
+    /** Returns the target sparsity p. */
+    @JsonProperty("target")
+    public double getTarget() {
+        return target;
+    }
+
+    /** Sets the target sparsity p, which must lie in (0, 1). */
+    public void setTarget(double target) {
+        SparsityChecks.checkTarget(target);
+        this.target = target;
+    }
+
+    /** Returns the penalty weight beta. */
+    @JsonProperty("weight")
+    public double getWeight() {
+        return weight;
+    }
+
+    /** Sets the penalty weight beta, which must be finite and at least 0. */
+    public void setWeight(double weight) {
+        SparsityChecks.checkWeight(weight);
+        this.weight = weight;
+    }
+
+    /** Returns how the penalty scales with the minibatch size. */
+    @JsonProperty("scaling")
+    public PenaltyScaling getScaling() {
+        return scaling;
+    }
+
+    /** Sets how the penalty scales with the minibatch size. */
+    public void setScaling(PenaltyScaling scaling) {
+        this.scaling = Objects.requireNonNull(scaling, "scaling");
+    }
+
+    /** Returns the epsilon of the squeeze applied to mean activations. */
+    @JsonProperty("epsilon")
+    public double getEpsilon() {
+        return epsilon;
+    }
+
+    /** Sets the epsilon of the squeeze applied to mean activations. */
+    public void setEpsilon(double epsilon) {
+        SparsityChecks.checkEpsilon(epsilon);
+        this.epsilon = epsilon;
+    }
+
+    /** Sets the wrapped layer, checking that it is a feed-forward hidden layer whose activation suits the penalty. */
+    @Override
+    public void setUnderlying(Layer underlying) {
+        SparsityChecks.checkWrappedLayer(underlying);
+        super.setUnderlying(underlying);
+        SparsityChecks.checkActivation(this);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof SparsityLayer that) || !super.equals(other)) {
+            return false;
+        }
+        return Objects.equals(getLayerName(), that.getLayerName())
+                && penalty == that.penalty
+                && Double.compare(target, that.target) == 0
+                && Double.compare(weight, that.weight) == 0
+                && scaling == that.scaling
+                && Double.compare(epsilon, that.epsilon) == 0;
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SparsityLayer;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), getLayerName(), penalty, target, weight, scaling, epsilon);
+    }
+
+    @Override
+    public String toString() {
+        return "SparsityLayer(name=" + getLayerName() + ", penalty=" + penalty + ", target=" + target + ", weight="
+                + weight + ", scaling=" + scaling + ", epsilon=" + epsilon + ", layer=" + underlying + ")";
+    }
+
+    /**
+     * Builder of {@link SparsityLayer}. Every setting except the wrapped layer has a default: KL, target 0.1,
+     * weight 1.0, {@link PenaltyScaling#PER_MINIBATCH}, epsilon 1e-7.
+     */
+    public static class Builder extends Layer.Builder<Builder> {
+
+        private Layer layer;
+        private SparsityPenalty penalty = DEFAULT_PENALTY;
+        private double target = DEFAULT_TARGET;
+        private double weight = DEFAULT_WEIGHT;
+        private PenaltyScaling scaling = DEFAULT_SCALING;
+        private double epsilon = DEFAULT_EPSILON;
+
+        /** Sets the wrapped feed-forward hidden layer, for example a sigmoid {@code DenseLayer}. */
+        public Builder layer(Layer layer) {
+            this.layer = layer;
+            return this;
+        }
+
+        /** Sets the kind of penalty (default KL). */
+        public Builder penalty(SparsityPenalty penalty) {
+            this.penalty = penalty;
+            return this;
+        }
+
+        /** Sets the target sparsity p in (0, 1) (default 0.1). */
+        public Builder target(double target) {
+            this.target = target;
+            return this;
+        }
+
+        /** Sets the penalty weight beta, finite and at least 0 (default 1.0). */
+        public Builder weight(double weight) {
+            this.weight = weight;
+            return this;
+        }
+
+        /** Sets how the penalty scales with the minibatch size (default PER_MINIBATCH). */
+        public Builder scaling(PenaltyScaling scaling) {
+            this.scaling = scaling;
+            return this;
+        }
+
+        /** Sets the epsilon of the squeeze applied to mean activations, in [1e-7, 1e-2] (default 1e-7). */
+        public Builder epsilon(double epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Builds and validates the configuration.
+         *
+         * @throws org.deeplearning4j.exception.DL4JInvalidConfigException if a setting is out of range or the
+         *         wrapped layer is missing, not a feed-forward hidden layer, or has an activation the penalty cannot
+         *         use
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public SparsityLayer build() {
+            if (iDropout != null) {
+                throw new org.deeplearning4j.exception.DL4JInvalidConfigException("Invalid dropout on "
+                        + "SparsityLayer: set dropout on the wrapped layer instead, which applies it to its input");
+            }
+            SparsityLayer built = new SparsityLayer(layer, penalty, target, weight, scaling, epsilon);
+            if (layerName != null) {
+                built.setLayerName(layerName);
+            }
+            return built;
+        }
+    }
+}
