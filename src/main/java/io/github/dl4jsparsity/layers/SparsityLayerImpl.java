@@ -129,11 +129,14 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         return scorePenalty;
     }
 
+    /**
+     * Clears the wrapped layer's state and the stored gradient. The per-unit means of the last inference pass are
+     * kept, because DL4J clears layers before it asks for the regularization score of an inference pass.
+     */
     @Override
     public void clear() {
         super.clear();
         scaledGradient = null;
-        inferenceMeans = null;
     }
 
     private void recordPenalty(INDArray activations, boolean training) {
