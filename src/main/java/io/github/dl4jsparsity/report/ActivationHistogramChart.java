@@ -84,10 +84,23 @@ public final class ActivationHistogramChart {
         styler.setLegendVisible(false);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setAvailableSpaceFill(0.9);
+        List<Double> percentages = toPercentages(shares);
         styler.setYAxisMin(0.0);
+        styler.setYAxisMax(yAxisMax(percentages));
         styler.setYAxisDecimalPattern("0.#");
-        chart.addSeries(yTitle, binLabels(), toPercentages(shares));
+        chart.addSeries(yTitle, binLabels(), percentages);
         return chart;
+    }
+
+    /**
+     * Returns the tallest bar plus 5 %, rounded up to a multiple of 5, at least 5, and 105 in place of any value
+     * from 100 up. XChart 3.8.8 drew only the ticks 0 and 100 on an axis ending at 100, but ticks every 10 on
+     * one ending at 105.
+     */
+    static double yAxisMax(List<Double> percentages) {
+        double tallest = percentages.stream().mapToDouble(Double::doubleValue).max().orElse(0.0);
+        double rounded = Math.max(5.0, 5.0 * Math.ceil(tallest * 1.05 / 5.0));
+        return rounded >= 100.0 ? 105.0 : rounded;
     }
 
     /** Returns labels "0.0-0.1" to "0.9-1.0" for the bins of {@link SparsityStatistics}. */

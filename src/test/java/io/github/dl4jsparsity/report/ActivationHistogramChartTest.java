@@ -69,6 +69,16 @@ class ActivationHistogramChartTest {
     }
 
     @Test
+    void yAxisMaxRounding() {
+        assertEquals(65.0, ActivationHistogramChart.yAxisMax(List.of(60.0, 40.0)));
+        assertEquals(95.0, ActivationHistogramChart.yAxisMax(List.of(90.0, 10.0)));
+        assertEquals(105.0, ActivationHistogramChart.yAxisMax(List.of(95.0, 5.0)));
+        assertEquals(105.0, ActivationHistogramChart.yAxisMax(List.of(100.0, 0.0)));
+        assertEquals(25.0, ActivationHistogramChart.yAxisMax(List.of(20.0, 20.0, 20.0, 20.0, 20.0)));
+        assertEquals(5.0, ActivationHistogramChart.yAxisMax(List.of(0.0)));
+    }
+
+    @Test
     void invalidPanelWidthRejected() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ActivationHistogramChart.createCharts(statistics(), "run-1", 0, 500));
