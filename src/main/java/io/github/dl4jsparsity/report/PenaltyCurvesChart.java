@@ -2,6 +2,7 @@ package io.github.dl4jsparsity.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,12 +96,14 @@ public final class PenaltyCurvesChart {
         styler.setXAxisMin(0.0);
         styler.setXAxisMax(1.0);
         styler.setYAxisMin(0.0);
-        styler.setXAxisDecimalPattern("0.0#");
+        // No x decimal pattern or label formatter: with either one, XChart 3.8.8 printed tick labels that did not
+        // match the tick positions (a marker at q = 0.5 sat under the label 0.52).
         styler.setYAxisDecimalPattern("0.0#");
         styler.setAnnotationLineColor(Color.DARK_GRAY);
         styler.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
         styler.setAnnotationTextFontColor(Color.DARK_GRAY);
+        styler.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
 
         for (int c = 0; c < curves.length; c++) {
             XYSeries series = chart.addSeries(CURVE_NAMES[c], actualSparsity, curves[c]);
@@ -110,8 +113,9 @@ public final class PenaltyCurvesChart {
 
         chart.addAnnotation(new AnnotationLine(targetSparsity, true, false));
         double yMax = maxOf(curves);
-        // Placed just right of the marker line, near the top of the data range, in data coordinates.
-        chart.addAnnotation(new AnnotationText(targetText, targetSparsity + 0.06, 0.92 * yMax, false));
+        // XChart centres the text on (x, y) in data coordinates, so this puts it just right of the marker line,
+        // near the top of the data range.
+        chart.addAnnotation(new AnnotationText(targetText, targetSparsity + 0.08, 0.92 * yMax, false));
         return chart;
     }
 

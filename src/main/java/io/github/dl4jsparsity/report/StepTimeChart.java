@@ -79,7 +79,6 @@ public final class StepTimeChart {
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setLegendPosition(Styler.LegendPosition.InsideNW);
         styler.setXAxisLogarithmic(logBatchAxis);
-        styler.setXAxisDecimalPattern("#");
         styler.setYAxisDecimalPattern("#,##0.##");
         styler.setErrorBarsColorSeriesColor(true);
 
