@@ -183,7 +183,7 @@ public final class IdxReader {
             }
         }
         if (header.length < headerBytes) {
-            throw truncated(source, "expected a " + headerBytes + "-byte header for " + kind + ", found "
+            throw truncated(source, "expected a header of " + headerBytes + " bytes for " + kind + ", found "
                     + header.length + (header.length == 1 ? " byte" : " bytes"));
         }
         ByteBuffer buffer = ByteBuffer.wrap(header);
