@@ -43,8 +43,8 @@ public final class AutoencoderDataSetIterator implements DataSetIterator {
     /**
      * Creates an iterator positioned at the start of the first epoch.
      *
-     * @param images    matrix of shape [N, P] with N at least 1, one example per row; it is read at every batch and
-     *                  must not be modified while the iterator is in use
+     * @param images    matrix of shape [N, P] with N at least 1, one example per row. The iterator reads it at every
+     *                  batch, so it must not be modified while the iterator is in use.
      * @param batchSize rows per batch, at least 1
      * @param seed      seed of the random generator for the row order; unused when {@code shuffle} is false
      * @param shuffle   whether to visit the rows in a new random order each epoch, or in row order

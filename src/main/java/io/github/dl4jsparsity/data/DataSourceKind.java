@@ -1,7 +1,7 @@
 package io.github.dl4jsparsity.data;
 
 /**
- * Where {@link FashionMnist} found the dataset, in the order it checks the sources.
+ * Kind of source that {@link FashionMnist} loaded the dataset from, listed in the order the sources are checked.
  */
 public enum DataSourceKind {
 

@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A chosen directory must contain the four standard IDX files ({@value #TRAIN_IMAGES}, {@value #TRAIN_LABELS},
  * {@value #TEST_IMAGES}, {@value #TEST_LABELS}), each either under that name or without the {@code .gz} suffix, and
- * gzip-compressed or not. A missing or invalid file raises {@link DatasetFormatException}; the loader never falls back
- * to a later source once a directory was chosen.
+ * gzip-compressed or not. A missing or invalid file raises {@link DatasetFormatException}, and the loader does not
+ * fall back to a later source once a directory was chosen.
  *
- * <p>The result holds float32 image matrices [N, 784] with pixel values divided by 255, so in [0, 1], and labels in
+ * <p>The result contains float32 image matrices [N, 784] with pixel values divided by 255, so in [0, 1], and labels in
  * [0, 9]. {@link Builder#maxTrainImages(int)} and {@link Builder#maxTestImages(int)} keep only the first N images.
  */
 public final class FashionMnist {

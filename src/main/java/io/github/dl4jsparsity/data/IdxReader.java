@@ -38,7 +38,7 @@ public final class IdxReader {
     private static final int GZIP_MAGIC_SECOND = 0x8b;
     private static final int BUFFER_BYTES = 1 << 16;
 
-    // Java arrays cannot reach Integer.MAX_VALUE elements on common JVMs.
+    // HotSpot rejects arrays of close to Integer.MAX_VALUE elements, so this limit stays 8 below it, as the JDK does.
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     private IdxReader() {

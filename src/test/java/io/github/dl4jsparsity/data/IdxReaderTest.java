@@ -152,7 +152,8 @@ class IdxReaderTest {
                 + "found ";
         assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
         int found = Integer.parseInt(e.getMessage().substring(prefix.length()));
-        assertTrue(found > 0 && found < 40000, "found " + found);
+        assertTrue(found > 0, "found " + found);
+        assertTrue(found < 40000, "found " + found);
     }
 
     @Test
