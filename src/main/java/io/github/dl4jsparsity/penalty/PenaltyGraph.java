@@ -81,7 +81,7 @@ public final class PenaltyGraph {
             SDVariable weights = sd.placeHolder(EXAMPLE_WEIGHTS, dataType, 1, -1);
             SDVariable penalty = define(sd, activations, weights, units, spec);
             sd.setLossVariables(penalty);
-            sd.createGradFunction(ACTIVATIONS);
+            GradientFunctionBuilder.create(sd, ACTIVATIONS);
             this.sameDiff = sd;
         }
     }

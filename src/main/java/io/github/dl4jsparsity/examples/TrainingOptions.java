@@ -1,0 +1,93 @@
+package io.github.dl4jsparsity.examples;
+
+import java.nio.file.Path;
+
+import io.github.dl4jsparsity.data.FashionMnist;
+import io.github.dl4jsparsity.data.FashionMnistData;
+import io.github.dl4jsparsity.penalty.PenaltyScaling;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code train} and {@code compare}: data, schedule, optimizer and penalty scaling. */
+final class TrainingOptions {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files "
+            + "(gzipped or not). Default: $FASHION_MNIST_DIR, then /usr/share/datasets/fashion-mnist, then the "
+            + "embedded subset of 5,000 training and 1,000 test images.")
+    Path data;
+
+    @Option(names = "--embedded", description = "Use the embedded subset even when --data, $FASHION_MNIST_DIR or "
+            + "the Debian directory is available.")
+    boolean embedded;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Directory for reports, figures and models. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "runs")
+    Path output;
+
+    @Option(names = "--epochs", description = "Number of passes over the training images. Default: "
+            + "${DEFAULT-VALUE}.", defaultValue = "10")
+    int epochs;
+
+    @Option(names = "--batch-size", description = "Minibatch size in images. Default: ${DEFAULT-VALUE} (the "
+            + "Keras default the book uses).", defaultValue = "32")
+    int batchSize;
+
+    @Option(names = "--seed", description = "Seed of weight initialization and shuffling. Default: "
+            + "${DEFAULT-VALUE}.", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--learning-rate", description = "SGD learning rate in DL4J's units. Default: 1/784 = "
+            + "${DEFAULT-VALUE}, the book's Keras rate 1.0 divided by 784 because DL4J sums the loss over pixels.",
+            defaultValue = "0.0012755102040816326")
+    double learningRate;
+
+    @Option(names = "--target", description = "Target sparsity p of the KL penalty, in (0, 1). Default: "
+            + "${DEFAULT-VALUE}.", defaultValue = "0.1")
+    double target;
+
+    @Option(names = "--scaling", description = "How the penalty scales with the minibatch size: PER_EXAMPLE "
+            + "(divided by the minibatch size, as tf.keras 2 does) or PER_MINIBATCH (added once per minibatch). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "PER_EXAMPLE")
+    PenaltyScaling scaling;
+
+    @Option(names = "--max-train", paramLabel = "N", description = "Use only the first N training images. "
+            + "Default: all.")
+    Integer maxTrain;
+
+    @Option(names = "--max-test", paramLabel = "N", description = "Use only the first N test images. Default: all.")
+    Integer maxTest;
+
+    /** Checks the ranges picocli cannot check by type. */
+    void validate(CommandLine commandLine) {
+        if (epochs < 1) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --epochs " + epochs + ": it must be >= 1");
+        }
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --batch-size " + batchSize
+                    + ": it must be >= 1");
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --learning-rate " + learningRate
+                    + ": it must be a finite number > 0");
+        }
+    }
+
+    /** Loads the data from the first available source. */
+    FashionMnistData load() {
+        if (embedded && data != null) {
+            throw new IllegalArgumentException("Invalid options: --embedded and --data " + data + " exclude each "
+                    + "other; pass one of them");
+        }
+        FashionMnist.Builder builder = FashionMnist.builder().dataDirectory(data);
+        if (embedded) {
+            builder.environment(name -> null).defaultDirectory(Path.of("/nonexistent-fashion-mnist-directory"));
+        }
+        if (maxTrain != null) {
+            builder.maxTrainImages(maxTrain);
+        }
+        if (maxTest != null) {
+            builder.maxTestImages(maxTest);
+        }
+        return builder.build().load();
+    }
+}
