@@ -74,7 +74,7 @@ public class SparsityLayer extends BaseWrapperLayer {
     private PenaltyScaling scaling = DEFAULT_SCALING;
     private double epsilon = DEFAULT_EPSILON;
 
-    /** Creates an empty configuration with default settings; used by Jackson and Java serialization. */
+    /** Creates a configuration with default settings and no wrapped layer; call {@link #setUnderlying} before use. */
     public SparsityLayer() {
     }
 

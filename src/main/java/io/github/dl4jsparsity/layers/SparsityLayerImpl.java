@@ -131,7 +131,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     /**
      * Clears the wrapped layer's state and the stored gradient. The per-unit means of the last inference pass are
-     * kept, because DL4J clears layers before it asks for the regularization score of an inference pass.
+     * kept, because DL4J clears layers before it requests the regularization score of an inference pass.
      */
     @Override
     public void clear() {

@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * non-zero gradient that pushes it towards p. The returned penalty is not yet scaled by {@link PenaltyScaling}.
  *
  * <p>Both sums are matrix products ({@code w a} and {@code u 1}) rather than ND4J reductions. On ND4J 1.0.0-M2.1 a
- * SameDiff reduction whose input is a vector and whose output has the same length (a mean over one example, a sum
- * over one unit) takes a shortcut that fails with a NullPointerException; the products have no such case.
+ * SameDiff reduction of a vector whose output keeps its length (a mean over one example, a sum over one unit) takes
+ * a shortcut that fails with a NullPointerException. The products have no such case.
  *
  * <p>One instance builds its graph once, outside any ND4J workspace, for a fixed number of units, and is reused for
  * every minibatch size. Instances are not thread-safe; each DL4J layer instance owns its own.
