@@ -28,9 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The squeeze is affine rather than a clip, so a unit whose mean activation is exactly 0 or 1 still gets a finite,
  * non-zero gradient that pushes it towards p. The returned penalty is not yet scaled by {@link PenaltyScaling}.
  *
- * <p>Both sums are matrix products ({@code w a} and {@code u 1}) rather than ND4J reductions. On ND4J 1.0.0-M2.1 a
- * SameDiff reduction of a vector whose output keeps its length (a mean over one example, a sum over one unit) takes
- * a shortcut that fails with a NullPointerException. The products have no such case.
+ * <p>The mean over the minibatch is a matrix product {@code w a} rather than an ND4J reduction. On ND4J 1.0.0-M2.1 a
+ * SameDiff reduction of a vector whose output keeps all its elements (a mean over one example) takes a shortcut
+ * that fails with a NullPointerException. The sum over units is the product {@code u 1} as well, except for one
+ * unit, where {@code matmul_bp} of a [1, 1] x [1, 1] product fails and no sum is needed.
  *
  * <p>One instance builds its graph once, outside any ND4J workspace, for a fixed number of units, and is reused for
  * every minibatch size. Instances are not thread-safe; each DL4J layer instance owns its own.
