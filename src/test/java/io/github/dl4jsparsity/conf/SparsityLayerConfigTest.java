@@ -108,7 +108,8 @@ class SparsityLayerConfigTest {
     @Test
     void nonFeedForwardLayersRejected() {
         String expected = "Invalid wrapped layer %s: SparsityLayer wraps a feed-forward hidden layer (a "
-                + "FeedForwardLayer that is not an output or loss layer), such as DenseLayer";
+                + "FeedForwardLayer that is not an output or loss layer), such as DenseLayer, or TimeDistributed "
+                + "around one";
         Layer output = new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(4).nOut(4)
                 .activation(Activation.SIGMOID).build();
         Layer activationLayer = new ActivationLayer.Builder().activation(Activation.SIGMOID).build();
