@@ -212,6 +212,11 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         return lastMeanActivation == null ? null : lastMeanActivation.dup();
     }
 
+    /** Returns the extra gradient k * d(penalty)/da of the last training forward pass, or null; for tests. */
+    INDArray penaltyGradient() {
+        return scaledGradient;
+    }
+
     /**
      * Returns a copy of the stored moving average qhat [1, n] after the latest training iteration, or null without
      * a moving average or before the first training forward pass.
