@@ -29,24 +29,45 @@ public final class SparsityPenalties {
     }
 
     /**
-     * Adds the penalty of {@code activations} to {@code sd} and registers it as a loss variable.
+     * Adds the penalty of {@code activations} to {@code sd} and registers it as a loss variable, reading the number
+     * of units from the variable's static shape. SameDiff knows that shape for placeholders and variables, but
+     * usually not for op outputs such as a sigmoid; for those call {@link #addTo(SameDiff, SDVariable, long,
+     * PenaltySpec)}.
      *
      * @param sd graph to extend; its existing loss variables are kept
-     * @param activations rank-2 activations [m, n] with a known number of units n; m may be variable (-1)
+     * @param activations rank-2 activations [m, n] whose static shape gives n; m may be variable (-1)
      * @param spec penalty settings, not validated here (see {@link io.github.dl4jsparsity.conf.SparsityLayer})
      * @return the penalty variable [1, 1]
-     * @throws IllegalArgumentException if the activations are not rank 2 or n is unknown
+     * @throws IllegalArgumentException if the static shape is unknown, not rank 2, or has no known n
      */
     public static SDVariable addTo(SameDiff sd, SDVariable activations, PenaltySpec spec) {
-        Objects.requireNonNull(sd, "sd");
-        Objects.requireNonNull(spec, "spec");
         long[] shape = activations.getShape();
         if (shape == null || shape.length != 2 || shape[1] < 1) {
             throw new IllegalArgumentException("Invalid activations shape " + Arrays.toString(shape) + " of variable '"
                     + activations.name() + "': addTo needs rank-2 activations [minibatch, units] with a known number "
-                    + "of units; reshape rank-3 or rank-4 activations to [rows, units] first");
+                    + "of units; pass the number of units with addTo(sd, activations, units, spec), and reshape "
+                    + "rank-3 or rank-4 activations to [rows, units] first");
         }
-        long units = shape[1];
+        return addTo(sd, activations, shape[1], spec);
+    }
+
+    /**
+     * Adds the penalty of {@code activations} to {@code sd} and registers it as a loss variable.
+     *
+     * @param sd graph to extend; its existing loss variables are kept
+     * @param activations rank-2 activations [m, n]; m may differ between calls
+     * @param units number of units n, at least 1
+     * @param spec penalty settings, not validated here (see {@link io.github.dl4jsparsity.conf.SparsityLayer})
+     * @return the penalty variable [1, 1]
+     * @throws IllegalArgumentException if {@code units} is below 1
+     */
+    public static SDVariable addTo(SameDiff sd, SDVariable activations, long units, PenaltySpec spec) {
+        Objects.requireNonNull(sd, "sd");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(spec, "spec");
+        if (units < 1) {
+            throw new IllegalArgumentException("Invalid units = " + units + ": the activations need at least 1 unit");
+        }
         // Example weights [1, m] built from the activations' shape, so any minibatch size works without a placeholder.
         SDVariable firstColumn = activations.get(SDIndex.all(), SDIndex.interval(0, 1));
         SDVariable onesRow = sd.onesLike(firstColumn).permute(1, 0);
