@@ -113,9 +113,9 @@ public class SparsityLayer extends BaseWrapperLayer {
     }
 
     /**
-     * Creates a validated configuration; also the constructor Jackson calls when reading JSON, so a configuration
-     * read from JSON is checked by the same rules as one built in code. JSON written before the estimator existed
-     * has neither field and reads as the minibatch mean.
+     * Creates a validated configuration. Jackson calls this constructor when reading JSON, so a configuration read
+     * from JSON is checked by the same rules as one built in code. JSON written before the estimator existed has
+     * neither field and reads as the minibatch mean.
      *
      * @param underlying the wrapped feed-forward hidden layer
      * @param penalty the kind of penalty; null means {@link #DEFAULT_PENALTY}

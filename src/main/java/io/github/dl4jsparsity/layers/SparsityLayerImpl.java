@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * zero extra gradient, and a fully masked minibatch adds a penalty of 0.
  *
  * <p>With {@link MeanEstimator#MOVING_AVERAGE}, the penalty uses {@code qhat = d * qhat_prev + (1 - d) * q}. The
- * state advances once per training iteration: the first training forward pass of an iteration (detected from the
- * iteration count that DL4J sets on layers) moves the latest qhat into qhat_prev, and further passes of the same
+ * state advances once per training iteration. The first training forward pass of an iteration (detected from the
+ * iteration count that DL4J sets on layers) moves the latest qhat into qhat_prev. Further passes of the same
  * iteration reuse that qhat_prev, so repeated evaluations agree. The state is part of the layer's parameter view
  * (see {@link SparsityParamInitializer}) and so is saved by {@code ModelSerializer}; {@link #resetMovingAverage()}
  * clears it. Inference passes read the state without changing it.
@@ -203,9 +203,9 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     }
 
     /**
-     * Returns a copy of the mean activation per unit [1, n] that the penalty of the last forward pass used: the
-     * minibatch mean q (after the tanh shift), or qhat with a moving average, or for L1 the mean absolute
-     * activation. Returns null before any forward pass, when the weight is 0 and after a fully masked minibatch.
+     * Returns a copy of the mean activation per unit [1, n] that the penalty of the last forward pass used. That is
+     * the minibatch mean q (after the tanh shift), qhat with a moving average, or the mean absolute activation for
+     * L1. Returns null before any forward pass, when the weight is 0 and after a fully masked minibatch.
      */
     public INDArray getLastMeanActivation() {
         getScorePenalty();

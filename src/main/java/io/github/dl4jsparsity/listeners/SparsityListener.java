@@ -73,7 +73,8 @@ public class SparsityListener extends BaseTrainingListener {
                     + "with k >= 1");
         }
         if (!(tolerance >= 0.0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("Invalid tolerance = " + tolerance + ": it must be a finite number >= 0");
+            throw new IllegalArgumentException("Invalid tolerance = " + tolerance
+                    + ": it must be a finite number >= 0");
         }
         this.frequency = frequency;
         this.every = every;
@@ -141,9 +142,9 @@ public class SparsityListener extends BaseTrainingListener {
             SparsityRecord entry = summarize(layer, iteration, epoch);
             records.add(entry);
             log.info("Sparsity of layer '{}' at iteration {}, epoch {}: penalty {}, q min {}, mean {}, max {}, "
-                    + "{} of units within {} of the target", entry.layerName(), iteration, epoch,
-                    entry.penalty(), entry.minMean(), entry.meanMean(), entry.maxMean(), entry.shareNearTarget(),
-                    tolerance);
+                    + "share of units within {} of the target {}", entry.layerName(), iteration, epoch,
+                    entry.penalty(), entry.minMean(), entry.meanMean(), entry.maxMean(), tolerance,
+                    entry.shareNearTarget());
         }
     }
 

@@ -15,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>rank 2 [m, n] (dense layers): R = m, the rows are the activations themselves.</li>
  *   <li>rank 3 [m, n, T] ({@link RNNFormat#NCW}) or [m, T, n] ({@link RNNFormat#NWC}) (recurrent layers,
- *       {@code TimeDistributed}, 1D convolutions): R = m T, row {@code i T + t} holds example i at time step t.</li>
+ *       {@code TimeDistributed}, 1D convolutions): R = m T, row {@code i T + t} contains example i at time step t.</li>
  *   <li>rank 4 [m, c, h, w] ({@link CNN2DFormat#NCHW}) or [m, h, w, c] ({@link CNN2DFormat#NHWC}) (2D
- *       convolutions): the units are the c channels, R = m h w, row {@code (i h + y) w + x} holds example i at
+ *       convolutions): the units are the c channels, R = m h w, row {@code (i h + y) w + x} contains example i at
  *       position (y, x).</li>
  * </ul>
  * A mask, if given, assigns each row a weight: a per-example mask (length m, for example [m, 1]) applies to every row

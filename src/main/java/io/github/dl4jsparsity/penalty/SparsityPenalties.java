@@ -30,8 +30,8 @@ public final class SparsityPenalties {
 
     /**
      * Adds the penalty of {@code activations} to {@code sd} and registers it as a loss variable, reading the number
-     * of units from the variable's static shape. SameDiff knows that shape for placeholders and variables, but
-     * usually not for op outputs such as a sigmoid; for those call {@link #addTo(SameDiff, SDVariable, long,
+     * of units from the variable's static shape. SameDiff records that shape for placeholders and variables, but
+     * usually not for op outputs such as a sigmoid. For those, call {@link #addTo(SameDiff, SDVariable, long,
      * PenaltySpec)}.
      *
      * @param sd graph to extend; its existing loss variables are kept

@@ -375,7 +375,8 @@ class SparsityLayerConfigTest {
         String json = Networks.multiLayer(Settings.defaults()).toJson();
         String old = json.replaceAll(",\\s*\"estimator\" : \"MINIBATCH_MEAN\"", "")
                 .replaceAll(",\\s*\"decay\" : 0.9", "");
-        assertTrue(!old.contains("estimator") && !old.contains("\"decay\""), old);
+        assertFalse(old.contains("estimator"), old);
+        assertFalse(old.contains("\"decay\""), old);
 
         SparsityLayer layer = (SparsityLayer) MultiLayerConfiguration.fromJson(old).getConf(0).getLayer();
 
