@@ -1,5 +1,6 @@
 package io.github.dl4jsparsity.conf;
 
+import io.github.dl4jsparsity.penalty.MeanEstimator;
 import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -7,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -23,7 +25,29 @@ final class SparsityChecks {
         checkTarget(layer.getTarget());
         checkWeight(layer.getWeight());
         checkEpsilon(layer.getEpsilon());
+        checkDecay(layer.getDecay());
+        checkEstimator(layer.getPenalty(), layer.getEstimator());
         checkActivation(layer);
+    }
+
+    static void checkDecay(double decay) {
+        if (!(decay >= 0.0 && decay < 1.0)) {
+            throw new DL4JInvalidConfigException("Invalid decay = " + decay + ": the moving-average decay d must lie "
+                    + "in [0, 1), for example 0.9 or 0.99; 0 uses the minibatch mean alone");
+        }
+    }
+
+    static void checkEstimator(SparsityPenalty penalty, MeanEstimator estimator) {
+        if (estimator == MeanEstimator.MOVING_AVERAGE && !penalty.needsUnitInterval()) {
+            throw new DL4JInvalidConfigException("Invalid estimator MOVING_AVERAGE for the " + penalty + " penalty: "
+                    + penalty + " sums absolute activations and has no mean activation to average; use "
+                    + "MeanEstimator.MINIBATCH_MEAN or the KL, MSE or MAE penalty");
+        }
+    }
+
+    /** Returns the layer inside a {@link TimeDistributed} wrapper, or the layer itself. */
+    static Layer unwrapTimeDistributed(Layer layer) {
+        return layer instanceof TimeDistributed timeDistributed ? timeDistributed.getUnderlying() : layer;
     }
 
     static void checkTarget(double target) {
@@ -57,23 +81,34 @@ final class SparsityChecks {
             throw new DL4JInvalidConfigException("Missing wrapped layer: pass a feed-forward hidden layer such as "
                     + "DenseLayer to SparsityLayer.Builder.layer(...)");
         }
+        if (layer instanceof TimeDistributed timeDistributed) {
+            Layer inner = timeDistributed.getUnderlying();
+            boolean innerOutput = inner instanceof BaseOutputLayer || inner instanceof LossLayer;
+            if (!(inner instanceof FeedForwardLayer) || innerOutput) {
+                throw new DL4JInvalidConfigException("Invalid wrapped layer TimeDistributed("
+                        + inner.getClass().getSimpleName() + "): SparsityLayer accepts TimeDistributed only around a "
+                        + "feed-forward hidden layer (a FeedForwardLayer that is not an output or loss layer), such "
+                        + "as DenseLayer");
+            }
+            return;
+        }
         boolean outputLayer = layer instanceof BaseOutputLayer || layer instanceof LossLayer;
         if (!(layer instanceof FeedForwardLayer) || outputLayer) {
             throw new DL4JInvalidConfigException("Invalid wrapped layer " + layer.getClass().getSimpleName()
                     + ": SparsityLayer wraps a feed-forward hidden layer (a FeedForwardLayer that is not an output "
-                    + "or loss layer), such as DenseLayer");
+                    + "or loss layer), such as DenseLayer, or TimeDistributed around one");
         }
     }
 
     /** Checks the activation if it is already known; a network-wide default is only applied later. */
     static void checkActivation(SparsityLayer layer) {
-        if (layer.getUnderlying() instanceof BaseLayer base && base.getActivationFn() != null) {
+        if (unwrapTimeDistributed(layer.getUnderlying()) instanceof BaseLayer base && base.getActivationFn() != null) {
             checkActivation(layer.getPenalty(), base.getActivationFn());
         }
     }
 
     static void checkActivationDefined(SparsityLayer layer) {
-        if (layer.getUnderlying() instanceof BaseLayer base && base.getActivationFn() == null) {
+        if (unwrapTimeDistributed(layer.getUnderlying()) instanceof BaseLayer base && base.getActivationFn() == null) {
             throw new DL4JInvalidConfigException("Missing activation on the wrapped layer: set "
                     + "activation(Activation.SIGMOID) on it or on the network configuration");
         }

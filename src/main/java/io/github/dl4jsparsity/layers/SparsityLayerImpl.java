@@ -2,14 +2,26 @@ package io.github.dl4jsparsity.layers;
 
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.dl4jsparsity.conf.SparsityLayer;
+import io.github.dl4jsparsity.conf.SparsityParamInitializer;
+import io.github.dl4jsparsity.penalty.ActivationRows;
+import io.github.dl4jsparsity.penalty.MeanEstimator;
 import io.github.dl4jsparsity.penalty.PenaltyGraph;
 import io.github.dl4jsparsity.penalty.PenaltyScaling;
 import io.github.dl4jsparsity.penalty.PenaltySpec;
 import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.api.TrainingConfig;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -33,6 +45,32 @@ import org.slf4j.LoggerFactory;
  * when the network is not in minibatch mode). An inference forward pass stores only the mean of the penalty's
  * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
  * {@code output()} costs one column mean more than the wrapped layer alone.
+ *
+ * <p>Shapes: rank-2 activations [m, n] are used as they are. Rank-3 activations [m, n, T] (NCW) or [m, T, n] (NWC)
+ * and rank-4 activations [m, c, h, w] (NCHW) or [m, h, w, c] (NHWC) are laid out as rows by {@link ActivationRows},
+ * so q_j averages over the minibatch and every time step or spatial position; m is always the first dimension, the
+ * number of examples DL4J divides by. The feature mask that DL4J passes through {@link #feedForwardMaskArray} or
+ * {@link #setMaskArray} weights the rows: masked steps are left out of q, add nothing to the penalty and get exactly
+ * zero extra gradient, and a fully masked minibatch adds a penalty of 0.
+ *
+ * <p>With {@link MeanEstimator#MOVING_AVERAGE}, the penalty uses {@code qhat = d * qhat_prev + (1 - d) * q}. The
+ * state advances once per training iteration. The first training forward pass of an iteration (detected from the
+ * iteration count that DL4J sets on layers) moves the latest qhat into qhat_prev. Further passes of the same
+ * iteration reuse that qhat_prev, so repeated evaluations agree. The state is part of the layer's parameter view
+ * (see {@link SparsityParamInitializer}) and so is saved by {@code ModelSerializer}; {@link #resetMovingAverage()}
+ * clears it. Inference passes read the state without changing it.
+ */
+/**
+ * Runtime layer of {@link SparsityLayer}: runs the wrapped layer unchanged and adds the sparsity penalty of its
+ * activations to the network's score and to the error signal of its backward pass.
+ *
+ * <p>A training forward pass runs the SameDiff penalty graph once for both the penalty and d(penalty)/da. The
+ * backward pass adds {@code k * d(penalty)/da} to the incoming epsilon before handing it to the wrapped layer, where
+ * {@code k} undoes the division by the minibatch size that DL4J's updater applies to every gradient: {@code k = m}
+ * with {@link PenaltyScaling#PER_MINIBATCH} and {@code k = 1} with {@link PenaltyScaling#PER_EXAMPLE} (both times 1/m
+ * when the network is not in minibatch mode). An inference forward pass stores only the mean of the penalty's
+ * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
+ * {@code output()} costs one column mean more than the wrapped layer alone.
  */
 public class SparsityLayerImpl extends BaseWrapperLayer {
 
@@ -40,7 +78,16 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     private final SparsityLayer config;
     private final PenaltySpec spec;
+    private final boolean movingAverage;
     private final Map<DataType, PenaltyGraph> graphs = new EnumMap<>(DataType.class);
+
+    /** This layer's whole parameter view: the wrapped layer's parameters, then the moving-average state. */
+    private INDArray paramsView;
+    private INDArray gradientsView;
+    /** Views of the moving-average state in {@link #paramsView}; empty without a moving average. */
+    private Map<String, INDArray> state;
+    /** Feature mask of the current minibatch as DL4J passed it, or null. */
+    private INDArray featureMask;
 
     /** Penalty as added to the score for the last forward pass, or NaN when it still has to be evaluated. */
     private double scorePenalty;
@@ -49,20 +96,44 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     /** Per-unit mean of the last inference minibatch, detached; the graph evaluates it lazily. */
     private INDArray inferenceMeans;
     private long inferenceBatchSize;
+    private double inferenceCount;
+    private INDArray inferencePreviousMean;
+    /** Mean activation per unit that the last evaluated penalty used [1, n], detached, or null. */
+    private INDArray lastMeanActivation;
     /** d(score penalty)/da times the updater's divisor, from the last training forward pass; detached. */
     private INDArray scaledGradient;
     private boolean nanWarningLogged;
+
+    /**
+     * Wraps a runtime layer whose parameters are all the wrapped layer's.
+     *
+     * @param underlying the wrapped layer, instantiated from {@link SparsityLayer#getUnderlying()}
+     * @param config this layer's configuration, with {@link MeanEstimator#MINIBATCH_MEAN}
+     */
+    public SparsityLayerImpl(Layer underlying, SparsityLayer config) {
+        this(underlying, config, null, Map.of());
+    }
 
     /**
      * Wraps a runtime layer.
      *
      * @param underlying the wrapped layer, instantiated from {@link SparsityLayer#getUnderlying()}
      * @param config this layer's configuration
+     * @param paramsView this layer's whole parameter view, or null when it has no state parameters
+     * @param state views of the moving-average state in {@code paramsView}, keyed as in
+     *        {@link SparsityParamInitializer}; empty without a moving average
      */
-    public SparsityLayerImpl(Layer underlying, SparsityLayer config) {
+    public SparsityLayerImpl(Layer underlying, SparsityLayer config, INDArray paramsView, Map<String, INDArray> state) {
         super(underlying);
         this.config = config;
         this.spec = config.toPenaltySpec();
+        this.movingAverage = config.getEstimator() == MeanEstimator.MOVING_AVERAGE;
+        if (movingAverage && state.isEmpty()) {
+            throw new IllegalArgumentException("Missing moving-average state for SparsityLayer '"
+                    + config.getLayerName() + "': instantiate the layer through SparsityLayer.instantiate");
+        }
+        this.paramsView = paramsView;
+        this.state = new LinkedHashMap<>(state);
     }
 
     /** Returns this layer's configuration. */
@@ -116,17 +187,62 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     /**
      * Returns the sparsity penalty of the last forward pass, scaled as it enters the score, or 0 before any forward
-     * pass or when the weight is 0.
+     * pass, when the weight is 0 or when every step of the minibatch was masked.
      */
     public double getScorePenalty() {
         if (!forwardDone || spec.weight() == 0.0) {
             return 0.0;
         }
         if (Double.isNaN(scorePenalty) && inferenceMeans != null) {
-            scorePenalty = scaleValue(evaluateMeans(inferenceMeans, inferenceBatchSize), inferenceBatchSize);
+            PenaltyGraph.Evaluation result = evaluateMeans();
+            scorePenalty = scaleValue(result.value(), inferenceBatchSize);
+            lastMeanActivation = result.penaltyMean() == null ? inferenceMeans : result.penaltyMean();
             warnIfNaN(scorePenalty);
         }
         return scorePenalty;
+    }
+
+    /**
+     * Returns a copy of the mean activation per unit [1, n] that the penalty of the last forward pass used. That is
+     * the minibatch mean q (after the tanh shift), qhat with a moving average, or the mean absolute activation for
+     * L1. Returns null before any forward pass, when the weight is 0 and after a fully masked minibatch.
+     */
+    public INDArray getLastMeanActivation() {
+        getScorePenalty();
+        return lastMeanActivation == null ? null : lastMeanActivation.dup();
+    }
+
+    /** Returns the extra gradient k * d(penalty)/da of the last training forward pass, or null; for tests. */
+    INDArray penaltyGradient() {
+        return scaledGradient;
+    }
+
+    /**
+     * Returns a copy of the stored moving average qhat [1, n] after the latest training iteration, or null without
+     * a moving average or before the first training forward pass.
+     */
+    public INDArray getMovingAverage() {
+        if (!movingAverage || averagedIterations() == 0) {
+            return null;
+        }
+        return state.get(SparsityParamInitializer.MOVING_MEAN).dup();
+    }
+
+    /** Returns the number of training iterations in the moving average, 0 without one or after a reset. */
+    public long averagedIterations() {
+        return movingAverage ? (long) state.get(SparsityParamInitializer.MOVING_MEAN_STATE).getDouble(1) : 0;
+    }
+
+    /**
+     * Clears the moving average, so that the next training minibatch starts it again from its own mean. Call it for
+     * example when the training data changes: {@code ((SparsityLayerImpl) net.getLayer(0)).resetMovingAverage()}, or
+     * {@link io.github.dl4jsparsity.listeners.SparsityListener#resetMovingAverages} for a whole network. Does
+     * nothing without a moving average.
+     */
+    public void resetMovingAverage() {
+        if (movingAverage) {
+            SparsityParamInitializer.resetState(state);
+        }
     }
 
     /**
@@ -139,49 +255,134 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         scaledGradient = null;
     }
 
+    @Override
+    public void setMaskArray(INDArray maskArray) {
+        featureMask = maskArray;
+        underlying.setMaskArray(maskArray);
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
+                                                          int minibatchSize) {
+        featureMask = maskArray;
+        return underlying.feedForwardMaskArray(maskArray, currentMaskState, minibatchSize);
+    }
+
     private void recordPenalty(INDArray activations, boolean training) {
         forwardDone = true;
         scaledGradient = null;
         inferenceMeans = null;
+        inferencePreviousMean = null;
         if (spec.weight() == 0.0) {
             scorePenalty = 0.0;
             return;
         }
-        if (activations.rank() != 2) {
-            throw new IllegalStateException("Unsupported activation rank " + activations.rank() + " in "
-                    + "SparsityLayer '" + layerName() + "': activations have shape "
-                    + Arrays.toString(activations.shape()) + ", and this layer handles rank 2 [minibatch, units]");
+        int rank = activations.rank();
+        if (rank < 2 || rank > 4) {
+            throw new IllegalStateException("Unsupported activation rank " + rank + " in SparsityLayer '"
+                    + layerName() + "': activations have shape " + Arrays.toString(activations.shape()) + ", and "
+                    + "this layer handles rank 2 [minibatch, units], rank 3 [minibatch, units, time] (NCW or NWC) "
+                    + "and rank 4 [minibatch, channels, height, width] (NCHW or NHWC)");
         }
         long minibatch = activations.size(0);
-        if (training) {
-            PenaltyGraph.ValueAndGradient result = graph(activations).valueAndGradient(activations);
-            if (!Double.isFinite(result.value())) {
-                throw new IllegalStateException("Non-finite sparsity penalty " + result.value() + " in SparsityLayer '"
-                        + layerName() + "': its activations contain NaN or infinite values. Check the input data "
-                        + "and lower the learning rate");
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            ActivationRows rows = ActivationRows.of(activations, rnnFormat(), cnnFormat(), featureMask);
+            double count = rows.count();
+            if (count <= 0.0) {
+                // Every step is masked: no mean exists, so there is no penalty and no extra gradient.
+                scorePenalty = 0.0;
+                lastMeanActivation = null;
+                if (training) {
+                    scaledGradient = Nd4j.zeros(activations.dataType(), activations.shape());
+                }
+                return;
             }
-            double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
-            double factor = divisor * scaleFactor(minibatch);
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                scaledGradient = result.gradient().muli(factor);
+            DataType graphType = graphType(activations);
+            boolean sum = spec.penalty() == SparsityPenalty.L1;
+            if (training) {
+                recordTraining(activations, rows, rows.exampleWeights(sum, graphType), minibatch);
+            } else {
+                INDArray statistic = sum ? Nd4j.math().abs(rows.rows()) : rows.rows();
+                inferenceMeans = rows.exampleWeights(false, statistic.dataType()).mmul(statistic);
+                inferenceBatchSize = minibatch;
+                inferenceCount = count;
+                inferencePreviousMean = movingAverage ? previousMeanFor(getIterationCount()) : null;
+                scorePenalty = Double.NaN;
             }
-            scorePenalty = scaleValue(result.value(), minibatch);
-        } else {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray statistic = spec.penalty() == SparsityPenalty.L1 ? Nd4j.math().abs(activations)
-                        : activations;
-                inferenceMeans = statistic.mean(true, 0);
-            }
-            inferenceBatchSize = minibatch;
-            scorePenalty = Double.NaN;
         }
     }
 
-    /** Evaluates the unscaled penalty of a minibatch from its per-unit means of the penalty's input. */
-    private double evaluateMeans(INDArray means, long minibatch) {
-        double value = graph(means).value(means);
-        // A one-row batch has q = means for KL, MSE and MAE; L1 sums |a| over the batch, which is m times the mean.
-        return spec.penalty() == SparsityPenalty.L1 ? value * minibatch : value;
+    private void recordTraining(INDArray activations, ActivationRows rows, INDArray weights, long minibatch) {
+        int iteration = getIterationCount();
+        INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
+        PenaltyGraph.Evaluation result = graph(activations).evaluate(rows.rows(), weights, previous,
+                config.getDecay(), true);
+        if (!Double.isFinite(result.value())) {
+            throw new IllegalStateException("Non-finite sparsity penalty " + result.value() + " in SparsityLayer '"
+                    + layerName() + "': its activations contain NaN or infinite values. Check the input data "
+                    + "and lower the learning rate");
+        }
+        double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
+        double factor = divisor * scaleFactor(minibatch);
+        scaledGradient = rows.toActivationShape(result.gradient()).muli(factor);
+        scorePenalty = scaleValue(result.value(), minibatch);
+        if (result.penaltyMean() != null) {
+            lastMeanActivation = result.penaltyMean();
+        } else {
+            INDArray absolute = Nd4j.math().abs(rows.rows());
+            lastMeanActivation = rows.exampleWeights(false, absolute.dataType()).mmul(absolute);
+        }
+        if (movingAverage) {
+            advanceMovingAverage(iteration, result.penaltyMean());
+        }
+    }
+
+    /**
+     * Returns the qhat_prev that a training pass at {@code iteration} starts from, or null when that pass is the
+     * first minibatch of the average.
+     */
+    private INDArray previousMeanFor(int iteration) {
+        long steps = averagedIterations();
+        if (steps == 0) {
+            return null;
+        }
+        boolean newIteration = lastAveragedIteration() != iteration;
+        if (newIteration) {
+            return state.get(SparsityParamInitializer.MOVING_MEAN).dup();
+        }
+        return steps >= 2 ? state.get(SparsityParamInitializer.PREVIOUS_MEAN).dup() : null;
+    }
+
+    private void advanceMovingAverage(int iteration, INDArray smoothed) {
+        long steps = averagedIterations();
+        boolean newIteration = steps > 0 && lastAveragedIteration() != iteration;
+        if (newIteration) {
+            state.get(SparsityParamInitializer.PREVIOUS_MEAN).assign(state.get(SparsityParamInitializer.MOVING_MEAN));
+        }
+        state.get(SparsityParamInitializer.MOVING_MEAN).assign(smoothed);
+        INDArray counters = state.get(SparsityParamInitializer.MOVING_MEAN_STATE);
+        // NOTE: in a FLOAT network these counters are exact only up to 2^24 iterations.
+        counters.putScalar(0, iteration);
+        counters.putScalar(1, steps == 0 ? 1 : (newIteration ? steps + 1 : steps));
+    }
+
+    private double lastAveragedIteration() {
+        return state.get(SparsityParamInitializer.MOVING_MEAN_STATE).getDouble(0);
+    }
+
+    /** Evaluates the unscaled penalty of the last inference minibatch from its per-unit means. */
+    private PenaltyGraph.Evaluation evaluateMeans() {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            PenaltyGraph graph = graph(inferenceMeans);
+            INDArray one = Nd4j.ones(graph.dataType(), 1, 1);
+            PenaltyGraph.Evaluation result = graph.evaluate(inferenceMeans, one, inferencePreviousMean,
+                    config.getDecay(), false);
+            // A one-row batch has q = means for KL, MSE and MAE; L1 sums |a| over the rows, count times the mean.
+            if (spec.penalty() == SparsityPenalty.L1) {
+                return new PenaltyGraph.Evaluation(result.value() * inferenceCount, null, null, null);
+            }
+            return result;
+        }
     }
 
     private double scaleValue(double value, long minibatch) {
@@ -200,14 +401,149 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         }
     }
 
+    private static DataType graphType(INDArray activations) {
+        return activations.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
     private PenaltyGraph graph(INDArray activations) {
-        DataType graphType = activations.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
-        long units = activations.size(1);
-        return graphs.computeIfAbsent(graphType, type -> new PenaltyGraph(spec, type, units));
+        long units = config.units() > 0 ? config.units() : activations.size(1);
+        return graphs.computeIfAbsent(graphType(activations), type -> new PenaltyGraph(spec, type, units,
+                movingAverage));
+    }
+
+    /** Returns the layout of rank-3 activations, read from the wrapped layer's configuration. */
+    private RNNFormat rnnFormat() {
+        org.deeplearning4j.nn.conf.layers.Layer layer = config.getUnderlying();
+        if (layer instanceof TimeDistributed timeDistributed) {
+            return timeDistributed.getRnnDataFormat();
+        }
+        if (layer instanceof BaseRecurrentLayer recurrent) {
+            return recurrent.getRnnDataFormat();
+        }
+        if (layer instanceof Convolution1DLayer convolution) {
+            return convolution.getRnnDataFormat();
+        }
+        return RNNFormat.NCW;
+    }
+
+    /** Returns the layout of rank-4 activations, read from the wrapped layer's configuration. */
+    private CNN2DFormat cnnFormat() {
+        if (config.getUnderlying() instanceof ConvolutionLayer convolution) {
+            return convolution.getCnn2dDataFormat();
+        }
+        return CNN2DFormat.NCHW;
     }
 
     private String layerName() {
         String name = config.getLayerName();
         return name == null ? "index " + underlying.getIndex() : name;
+    }
+
+    // Parameter view: with a moving average the state follows the wrapped layer's parameters.
+
+    private long stateLength() {
+        return SparsityParamInitializer.numStateParams(config);
+    }
+
+    @Override
+    public TrainingConfig getConfig() {
+        // The wrapper's configuration assigns NoOp and no regularization to the state, and delegates the rest.
+        return movingAverage ? config : underlying.getConfig();
+    }
+
+    @Override
+    public INDArray params() {
+        return movingAverage ? paramsView : underlying.params();
+    }
+
+    @Override
+    public long numParams() {
+        return underlying.numParams() + stateLength();
+    }
+
+    @Override
+    public long numParams(boolean backwards) {
+        return underlying.numParams(backwards) + stateLength();
+    }
+
+    @Override
+    public void setParams(INDArray params) {
+        if (!movingAverage) {
+            underlying.setParams(params);
+            return;
+        }
+        paramsView.assign(params.reshape(paramsView.shape()));
+    }
+
+    @Override
+    public void setParamsViewArray(INDArray params) {
+        if (!movingAverage) {
+            underlying.setParamsViewArray(params);
+            return;
+        }
+        long wrapped = SparsityParamInitializer.numWrappedParams(config);
+        paramsView = params;
+        underlying.setParamsViewArray(SparsityParamInitializer.wrappedPart(params, wrapped));
+        state = SparsityParamInitializer.stateViews(params, wrapped, config.units());
+    }
+
+    @Override
+    public INDArray getGradientsViewArray() {
+        return movingAverage ? gradientsView : underlying.getGradientsViewArray();
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray gradients) {
+        if (!movingAverage) {
+            underlying.setBackpropGradientsViewArray(gradients);
+            return;
+        }
+        gradientsView = gradients;
+        long wrapped = SparsityParamInitializer.numWrappedParams(config);
+        underlying.setBackpropGradientsViewArray(SparsityParamInitializer.wrappedPart(gradients, wrapped));
+    }
+
+    @Override
+    public INDArray getParam(String param) {
+        INDArray value = state.get(param);
+        return value != null ? value : underlying.getParam(param);
+    }
+
+    @Override
+    public void setParam(String key, INDArray val) {
+        INDArray value = state.get(key);
+        if (value != null) {
+            value.assign(val.reshape(value.shape()));
+        } else {
+            underlying.setParam(key, val);
+        }
+    }
+
+    @Override
+    public Map<String, INDArray> paramTable() {
+        return paramTable(false);
+    }
+
+    @Override
+    public Map<String, INDArray> paramTable(boolean backpropParamsOnly) {
+        Map<String, INDArray> inner = underlying.paramTable(backpropParamsOnly);
+        if (!movingAverage) {
+            return inner;
+        }
+        Map<String, INDArray> table = new LinkedHashMap<>(inner);
+        table.putAll(state);
+        return table;
+    }
+
+    @Override
+    public void setParamTable(Map<String, INDArray> paramTable) {
+        Map<String, INDArray> inner = new LinkedHashMap<>(paramTable);
+        for (Map.Entry<String, INDArray> entry : state.entrySet()) {
+            INDArray value = inner.remove(entry.getKey());
+            if (value != null) {
+                entry.getValue().assign(value.reshape(entry.getValue().shape()));
+            }
+        }
+        underlying.setParamTable(inner);
     }
 }

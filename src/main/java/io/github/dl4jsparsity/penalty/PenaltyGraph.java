@@ -1,6 +1,8 @@
 package io.github.dl4jsparsity.penalty;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +35,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * that fails with a NullPointerException. The sum over units is the product {@code u 1} as well, except for one
  * unit, where {@code matmul_bp} of a [1, 1] x [1, 1] product fails and no sum is needed.
  *
+ * <p>With a moving average (see {@link #PenaltyGraph(PenaltySpec, DataType, long, boolean)}), the graph takes two more
+ * placeholders [1, n], a batch factor f and a previous term r, and computes the penalty from
+ * {@code qhat_j = f_j q_j + r_j} (variable "smoothedMean") in place of q_j. The caller passes {@code f = 1 - d} and
+ * {@code r = d qhat_prev} for decay d, or {@code f = 1, r = 0} for the first minibatch. Because r is a placeholder,
+ * the gradient flows only through the current minibatch's term {@code (1 - d) q_j}.
+ *
+ * <p>Activations of rank 3 and 4 are laid out as rows [R, n] by {@link ActivationRows} first, and a mask sets the
+ * example weights, so one graph serves every shape.
+ *
  * <p>One instance builds its graph once, outside any ND4J workspace, for a fixed number of units, and is reused for
  * every minibatch size. Instances are not thread-safe; each DL4J layer instance owns its own.
  */
@@ -48,6 +59,12 @@ public final class PenaltyGraph {
     public static final String UNIT_PENALTY = "unitPenalty";
     /** Name of the scalar penalty variable, shape [1, 1], which is also the graph's loss variable. */
     public static final String PENALTY = "penalty";
+    /** Name of the moving-average placeholder [1, n] that multiplies the minibatch mean: 1 - d, or 1 at first. */
+    public static final String BATCH_FACTOR = "batchFactor";
+    /** Name of the moving-average placeholder [1, n] added to the scaled minibatch mean: d qhat_prev, or 0. */
+    public static final String PREVIOUS_TERM = "previousTerm";
+    /** Name of the variable holding the moving average qhat [1, n] that the penalty uses in place of q. */
+    public static final String SMOOTHED_MEAN = "smoothedMean";
 
     private static final List<String> PENALTY_OUTPUT = List.of(PENALTY);
     private static final List<String> ACTIVATIONS_GRADIENT = List.of(ACTIVATIONS);
@@ -56,6 +73,7 @@ public final class PenaltyGraph {
     private final DataType dataType;
     private final long units;
     private final SameDiff sameDiff;
+    private final boolean movingAverage;
     private INDArray cachedWeights;
 
     /**
@@ -66,6 +84,19 @@ public final class PenaltyGraph {
      * @param units number of units n, the activations' second dimension
      */
     public PenaltyGraph(PenaltySpec spec, DataType dataType, long units) {
+        this(spec, dataType, units, false);
+    }
+
+    /**
+     * Builds the graph for the given settings, floating-point type and number of units, optionally with the
+     * moving-average placeholders {@link #BATCH_FACTOR} and {@link #PREVIOUS_TERM}.
+     *
+     * @param spec penalty settings
+     * @param dataType DOUBLE or FLOAT; activations of other floating-point types are cast to FLOAT
+     * @param units number of units n, the activations' second dimension
+     * @param movingAverage whether the penalty uses a moving average of the mean activation; not defined for L1
+     */
+    public PenaltyGraph(PenaltySpec spec, DataType dataType, long units, boolean movingAverage) {
         this.spec = Objects.requireNonNull(spec, "spec");
         if (dataType != DataType.DOUBLE && dataType != DataType.FLOAT) {
             throw new IllegalArgumentException("Invalid dataType = " + dataType + ": a penalty graph is built in "
@@ -74,13 +105,20 @@ public final class PenaltyGraph {
         if (units < 1) {
             throw new IllegalArgumentException("Invalid units = " + units + ": a penalty graph needs at least 1 unit");
         }
+        if (movingAverage && spec.penalty() == SparsityPenalty.L1) {
+            throw new IllegalArgumentException("Invalid movingAverage = true for the L1 penalty: L1 sums absolute "
+                    + "activations and has no mean activation to average");
+        }
         this.dataType = dataType;
         this.units = units;
+        this.movingAverage = movingAverage;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
             SDVariable activations = sd.placeHolder(ACTIVATIONS, dataType, -1, units);
             SDVariable weights = sd.placeHolder(EXAMPLE_WEIGHTS, dataType, 1, -1);
-            SDVariable penalty = define(sd, activations, weights, units, spec);
+            SDVariable batchFactor = movingAverage ? sd.placeHolder(BATCH_FACTOR, dataType, 1, units) : null;
+            SDVariable previousTerm = movingAverage ? sd.placeHolder(PREVIOUS_TERM, dataType, 1, units) : null;
+            SDVariable penalty = define(sd, activations, weights, units, spec, batchFactor, previousTerm);
             sd.setLossVariables(penalty);
             GradientFunctionBuilder.create(sd, ACTIVATIONS);
             this.sameDiff = sd;
@@ -100,6 +138,12 @@ public final class PenaltyGraph {
      */
     public static SDVariable define(SameDiff sd, SDVariable activations, SDVariable exampleWeights, long units,
                                     PenaltySpec spec) {
+        return define(sd, activations, exampleWeights, units, spec, null, null);
+    }
+
+    /** Defines the penalty as above; with non-null moving-average inputs it uses qhat = f q + r in place of q. */
+    private static SDVariable define(SameDiff sd, SDVariable activations, SDVariable exampleWeights, long units,
+                                     PenaltySpec spec, SDVariable batchFactor, SDVariable previousTerm) {
         SparsityPenalty kind = spec.penalty();
         double p = spec.target();
         SDVariable unit;
@@ -107,9 +151,11 @@ public final class PenaltyGraph {
             unit = sd.mmul(uniqueName(sd, UNIT_PENALTY), exampleWeights, sd.math().abs(activations));
         } else {
             SDVariable mean = sd.mmul(exampleWeights, activations);
-            SDVariable q = spec.shiftFromTanh()
+            SDVariable batchMean = spec.shiftFromTanh()
                     ? mean.add(1.0).mul(uniqueName(sd, MEAN_ACTIVATION), 0.5)
                     : mean.add(uniqueName(sd, MEAN_ACTIVATION), 0.0);
+            SDVariable q = batchFactor == null ? batchMean
+                    : batchMean.mul(batchFactor).add(uniqueName(sd, SMOOTHED_MEAN), previousTerm);
             switch (kind) {
                 case KL -> {
                     double eps = spec.epsilon();
@@ -200,6 +246,62 @@ public final class PenaltyGraph {
     }
 
     /**
+     * Computes the unscaled penalty of rows with given example weights, and optionally its gradient, in one SameDiff
+     * execution. Every returned array is detached from workspaces.
+     *
+     * @param rows activations laid out as rows [R, n], for example by {@link ActivationRows}
+     * @param exampleWeights [1, R]: each row's weight in the mean (summing to 1), or in L1's sum
+     * @param previousMean qhat of the previous minibatch [1, n] for a moving-average graph, or null for its first
+     *        minibatch; ignored without a moving average
+     * @param decay moving-average decay d in [0, 1); ignored without a moving average
+     * @param withGradient whether to compute d(penalty)/d(rows)
+     * @return the penalty, the gradient [R, n] or null, the minibatch mean q and the moving average qhat
+     */
+    public Evaluation evaluate(INDArray rows, INDArray exampleWeights, INDArray previousMean, double decay,
+                               boolean withGradient) {
+        checkShape(rows);
+        if (exampleWeights.length() != rows.size(0)) {
+            throw new IllegalArgumentException("Invalid exampleWeights shape " + Arrays.toString(exampleWeights.shape())
+                    + ": expected [1, " + rows.size(0) + "], one weight per row");
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Map<String, INDArray> inputs = new HashMap<>();
+            inputs.put(ACTIVATIONS, cast(rows));
+            inputs.put(EXAMPLE_WEIGHTS, cast(exampleWeights.reshape(1, exampleWeights.length())));
+            List<String> outputs = new ArrayList<>(List.of(PENALTY));
+            if (spec.penalty() != SparsityPenalty.L1) {
+                outputs.add(MEAN_ACTIVATION);
+            }
+            if (movingAverage) {
+                boolean first = previousMean == null;
+                inputs.put(BATCH_FACTOR, Nd4j.valueArrayOf(new long[] {1, units}, first ? 1.0 : 1.0 - decay,
+                        dataType));
+                inputs.put(PREVIOUS_TERM, first ? Nd4j.zeros(dataType, 1, units)
+                        : cast(previousMean.reshape(1, units)).mul(decay));
+                outputs.add(SMOOTHED_MEAN);
+            }
+            Map<String, INDArray> values;
+            INDArray gradient = null;
+            if (withGradient) {
+                OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, ACTIVATIONS_GRADIENT);
+                values = result.getOutputs();
+                gradient = result.getGradients().get(ACTIVATIONS);
+                gradient = gradient.dataType() == rows.dataType() ? gradient.dup() : gradient.castTo(rows.dataType());
+            } else {
+                values = sameDiff.output(inputs, outputs);
+            }
+            INDArray batchMean = values.containsKey(MEAN_ACTIVATION) ? values.get(MEAN_ACTIVATION).dup() : null;
+            INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
+            return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, smoothed);
+        }
+    }
+
+    /** Returns whether this graph was built with the moving-average placeholders. */
+    public boolean movingAverage() {
+        return movingAverage;
+    }
+
+    /**
      * Evaluates each unit's unweighted term {@code u_j} for given mean activations, by running the graph on one
      * example whose activations are {@code q}. Not defined for L1, whose term depends on every activation.
      *
@@ -229,7 +331,12 @@ public final class PenaltyGraph {
             double weight = spec.penalty() == SparsityPenalty.L1 ? 1.0 : 1.0 / minibatch;
             cachedWeights = Nd4j.valueArrayOf(new long[] {1, minibatch}, weight, dataType);
         }
-        return Map.of(ACTIVATIONS, cast(activations), EXAMPLE_WEIGHTS, cachedWeights);
+        if (!movingAverage) {
+            return Map.of(ACTIVATIONS, cast(activations), EXAMPLE_WEIGHTS, cachedWeights);
+        }
+        // Without a previous mean, qhat is the minibatch mean, as for the first minibatch of a moving average.
+        return Map.of(ACTIVATIONS, cast(activations), EXAMPLE_WEIGHTS, cachedWeights,
+                BATCH_FACTOR, Nd4j.ones(dataType, 1, units), PREVIOUS_TERM, Nd4j.zeros(dataType, 1, units));
     }
 
     private void checkShape(INDArray activations) {
@@ -246,5 +353,16 @@ public final class PenaltyGraph {
      * @param gradient d(value)/d(activations), same shape as the activations, detached from workspaces
      */
     public record ValueAndGradient(double value, INDArray gradient) {
+    }
+
+    /**
+     * Result of {@link #evaluate(INDArray, INDArray, INDArray, double, boolean)}.
+     *
+     * @param value unscaled penalty {@code beta * sum_j u_j}
+     * @param gradient d(value)/d(rows) [R, n], or null when not requested
+     * @param batchMean weighted mean q [1, n] of this minibatch, after the tanh shift; null for L1
+     * @param penaltyMean the mean the penalty used [1, n]: qhat with a moving average, otherwise q; null for L1
+     */
+    public record Evaluation(double value, INDArray gradient, INDArray batchMean, INDArray penaltyMean) {
     }
 }

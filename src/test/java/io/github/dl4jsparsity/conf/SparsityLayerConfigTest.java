@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 
+import io.github.dl4jsparsity.penalty.MeanEstimator;
 import io.github.dl4jsparsity.penalty.PenaltyScaling;
 import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import io.github.dl4jsparsity.testutil.Networks;
@@ -21,11 +22,13 @@ import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -108,7 +111,8 @@ class SparsityLayerConfigTest {
     @Test
     void nonFeedForwardLayersRejected() {
         String expected = "Invalid wrapped layer %s: SparsityLayer wraps a feed-forward hidden layer (a "
-                + "FeedForwardLayer that is not an output or loss layer), such as DenseLayer";
+                + "FeedForwardLayer that is not an output or loss layer), such as DenseLayer, or TimeDistributed "
+                + "around one";
         Layer output = new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(4).nOut(4)
                 .activation(Activation.SIGMOID).build();
         Layer activationLayer = new ActivationLayer.Builder().activation(Activation.SIGMOID).build();
@@ -317,6 +321,87 @@ class SparsityLayerConfigTest {
         SparsityLayer layer = new SparsityLayer.Builder().layer(new LSTM.Builder().nIn(3).nOut(4)
                 .activation(Activation.SIGMOID).build()).build();
         assertInstanceOf(LSTM.class, layer.getUnderlying());
+    }
+
+    @Test
+    void decayOutsideRangeRejected() {
+        String expected = "Invalid decay = %s: the moving-average decay d must lie in [0, 1), for example 0.9 or "
+                + "0.99; 0 uses the minibatch mean alone";
+        assertEquals(String.format(expected, "1.0"), messageOf(() -> builder().movingAverage(1.0).build()));
+        assertEquals(String.format(expected, "-0.1"), messageOf(() -> builder().movingAverage(-0.1).build()));
+        assertEquals(String.format(expected, "NaN"), messageOf(() -> builder().decay(Double.NaN).build()));
+        assertEquals(String.format(expected, "1.5"), messageOf(() -> builder().build().setDecay(1.5)));
+        assertEquals(0.0, builder().movingAverage(0.0).build().getDecay());
+    }
+
+    @Test
+    void movingAverageRejectedForL1() {
+        assertEquals("Invalid estimator MOVING_AVERAGE for the L1 penalty: L1 sums absolute activations and has no "
+                + "mean activation to average; use MeanEstimator.MINIBATCH_MEAN or the KL, MSE or MAE penalty",
+                messageOf(() -> builder().penalty(SparsityPenalty.L1).movingAverage(0.9).build()));
+    }
+
+    @Test
+    void estimatorDefaultsAndEquality() {
+        SparsityLayer reference = builder().movingAverage(0.95).build();
+
+        assertEquals(MeanEstimator.MINIBATCH_MEAN, builder().build().getEstimator());
+        assertEquals(0.9, builder().build().getDecay());
+        assertEquals(MeanEstimator.MOVING_AVERAGE, reference.getEstimator());
+        assertEquals(reference, builder().movingAverage(0.95).build());
+        assertEquals(reference.hashCode(), builder().movingAverage(0.95).build().hashCode());
+        assertNotEquals(reference, builder().movingAverage(0.9).build());
+        assertNotEquals(reference, builder().decay(0.95).build());
+    }
+
+    @Test
+    void movingAverageJsonRoundTrip() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(builder().movingAverage(0.75).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(5).nOut(3)
+                        .activation(Activation.SIGMOID).build())
+                .build();
+
+        MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(conf.toJson());
+
+        assertEquals(conf, restored);
+        SparsityLayer layer = (SparsityLayer) restored.getConf(0).getLayer();
+        assertEquals(MeanEstimator.MOVING_AVERAGE, layer.getEstimator());
+        assertEquals(0.75, layer.getDecay());
+    }
+
+    @Test
+    void jsonWithoutEstimatorReadsAsMinibatchMean() {
+        String json = Networks.multiLayer(Settings.defaults()).toJson();
+        String old = json.replaceAll(",\\s*\"estimator\" : \"MINIBATCH_MEAN\"", "")
+                .replaceAll(",\\s*\"decay\" : 0.9", "");
+        assertFalse(old.contains("estimator"), old);
+        assertFalse(old.contains("\"decay\""), old);
+
+        SparsityLayer layer = (SparsityLayer) MultiLayerConfiguration.fromJson(old).getConf(0).getLayer();
+
+        assertEquals(MeanEstimator.MINIBATCH_MEAN, layer.getEstimator());
+    }
+
+    @Test
+    void timeDistributedDenseAccepted() {
+        SparsityLayer layer = new SparsityLayer.Builder().layer(new TimeDistributed(dense(Activation.TANH),
+                RNNFormat.NWC)).build();
+
+        assertInstanceOf(TimeDistributed.class, layer.getUnderlying());
+        assertTrue(layer.toPenaltySpec().shiftFromTanh());
+        assertEquals(5, layer.units());
+    }
+
+    @Test
+    void timeDistributedChecksInnerLayer() {
+        assertEquals("Invalid wrapped layer TimeDistributed(ActivationLayer): SparsityLayer accepts TimeDistributed "
+                + "only around a feed-forward hidden layer (a FeedForwardLayer that is not an output or loss layer), "
+                + "such as DenseLayer", messageOf(() -> new SparsityLayer.Builder().layer(new TimeDistributed(
+                        new ActivationLayer.Builder().activation(Activation.SIGMOID).build())).build()));
+        String message = messageOf(() -> new SparsityLayer.Builder().layer(new TimeDistributed(
+                dense(Activation.RELU))).build());
+        assertTrue(message.startsWith("Invalid activation relu for the KL penalty"), message);
     }
 
     @Test
