@@ -47,7 +47,7 @@ public class TorchTrainingStepBenchmark {
     public void setUp() {
         network = new TorchAutoencoder(codingUnits, penalized);
         float[] values = Autoencoders.input(minibatch, Autoencoders.SEED + minibatch, DataType.FLOAT)
-                .toFloatVector();
+                .ravel().toFloatVector();
         input = network.input(values, minibatch);
     }
 
