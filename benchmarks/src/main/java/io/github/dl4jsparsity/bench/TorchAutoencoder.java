@@ -78,7 +78,7 @@ public final class TorchAutoencoder implements AutoCloseable {
             // Grad mode is off once the collector is closed, so the in-place updates are not recorded.
             for (NDArray parameter : parameters) {
                 NDArray gradient = parameter.getGradient();
-                parameter.subi(gradient.mul(Autoencoders.LEARNING_RATE));
+                parameter.subi(gradient.mul((float) Autoencoders.LEARNING_RATE));
                 gradient.muli(0);
             }
             return loss;
@@ -91,23 +91,27 @@ public final class TorchAutoencoder implements AutoCloseable {
         NDArray reconstruction = coding[1];
         int minibatch = (int) input.getShape().get(0);
         NDArray logLikelihood = input.mul(reconstruction.log())
-                .add(input.neg().add(1).mul(reconstruction.neg().add(1).log()));
-        NDArray total = logLikelihood.sum().div(-minibatch);
+                .add(input.neg().add(1f).mul(reconstruction.neg().add(1f).log()));
+        NDArray total = logLikelihood.sum().div((float) -minibatch);
         if (penalized) {
             total = total.add(klPenalty(coding[0]));
         }
         return total;
     }
 
-    /** Returns beta * sum_j KL(p || q'_j) with q'_j = eps + (1 - 2 eps) q_j, as the library defines it. */
+    /**
+     * Returns beta * sum_j KL(p || q'_j) with q'_j = eps + (1 - 2 eps) q_j, as the library defines it. The constants
+     * are floats because a Java double becomes a float64 scalar in DJL, which would promote the 0-d loss to float64.
+     */
     private static NDArray klPenalty(NDArray coding) {
-        double p = Autoencoders.TARGET;
-        double eps = Autoencoders.EPSILON;
-        NDArray squeezed = coding.mean(new int[] {0}).mul(1.0 - 2.0 * eps).add(eps);
-        NDArray oneMinus = squeezed.neg().add(1);
-        NDArray kl = squeezed.log().mul(-p).add(oneMinus.log().mul(-(1.0 - p)))
-                .add(p * Math.log(p) + (1.0 - p) * Math.log(1.0 - p));
-        return kl.sum().mul(Autoencoders.WEIGHT);
+        float p = (float) Autoencoders.TARGET;
+        float eps = (float) Autoencoders.EPSILON;
+        float constant = (float) (Autoencoders.TARGET * Math.log(Autoencoders.TARGET)
+                + (1.0 - Autoencoders.TARGET) * Math.log(1.0 - Autoencoders.TARGET));
+        NDArray squeezed = coding.mean(new int[] {0}).mul(1f - 2f * eps).add(eps);
+        NDArray oneMinus = squeezed.neg().add(1f);
+        NDArray kl = squeezed.log().mul(-p).add(oneMinus.log().mul(-(1f - p))).add(constant);
+        return kl.sum().mul((float) Autoencoders.WEIGHT);
     }
 
     /** Returns the coding activations and the reconstruction. */
