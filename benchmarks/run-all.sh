@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every JMH benchmark with 1 and then 2 threads for ND4J and PyTorch, writes JMH JSON results to
 # $RESULTS_DIR (default benchmarks/results) and plots the training step times to $PLOT
-# (default docs/benchmark-step-time.png). Extra arguments go to JMH; without them the iteration counts and
+# (default docs/benchmark-step-time.png). Extra arguments go to JMH. Without them the iteration counts and
 # times in the benchmark annotations apply (2 forks, 5 x 5 s warm-up, 10 x 5 s measurement per case).
 # OMP_NUM_THREADS must be in the environment before the JVM starts, because ND4J's OpenMP and OpenBLAS pools read it
 # when the native library loads; JMH's forked JVMs inherit it from the launcher.
