@@ -1,0 +1,67 @@
+package io.github.dl4jsparsity.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.dl4jsparsity.penalty.PenaltyGraph;
+import io.github.dl4jsparsity.penalty.PenaltySpec;
+import io.github.dl4jsparsity.penalty.SparsityPenalty;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The penalty alone on fixed float32 activations [m, n] in (0, 1): the library's
+ * {@link PenaltyGraph#valueAndGradient(INDArray)} against {@link ClosedFormKl#valueAndGradientRow}. The closed form
+ * returns a [1, n] row, which the layer adds to every row of the epsilon, while the graph returns the full [m, n]
+ * gradient.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 5)
+@Measurement(iterations = 10, time = 5)
+@Fork(value = 2, jvmArgsAppend = {"-Xmx4g", "-Xms4g"})
+public class PenaltyBenchmark {
+
+    @Param({"32", "256"})
+    public int minibatch;
+
+    @Param({"300", "2000"})
+    public int codingUnits;
+
+    private PenaltyGraph graph;
+    private INDArray activations;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        ThreadSettings.checkNd4j();
+        PenaltySpec spec = new PenaltySpec(SparsityPenalty.KL, Autoencoders.TARGET, Autoencoders.WEIGHT,
+                Autoencoders.EPSILON, false);
+        graph = new PenaltyGraph(spec, DataType.FLOAT, codingUnits);
+        Nd4j.getRandom().setSeed(Autoencoders.SEED);
+        activations = Nd4j.rand(DataType.FLOAT, minibatch, codingUnits).muli(0.98).addi(0.01);
+    }
+
+    @Benchmark
+    public PenaltyGraph.ValueAndGradient libraryGraph() {
+        return graph.valueAndGradient(activations);
+    }
+
+    @Benchmark
+    public ClosedFormKl.Result closedForm() {
+        return ClosedFormKl.valueAndGradientRow(activations, Autoencoders.TARGET, Autoencoders.WEIGHT,
+                Autoencoders.EPSILON);
+    }
+}
