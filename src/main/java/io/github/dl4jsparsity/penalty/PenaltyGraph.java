@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -16,41 +17,51 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * SameDiff graph of a sparsity penalty for rank-2 activations [m, n], differentiated by SameDiff autodiff.
+ * SameDiff graph of a sparsity penalty, differentiated by SameDiff autodiff, for activations laid out as rows [R, n].
  *
- * <p>The graph computes, for activations {@code a} and a row of example weights {@code w} [1, m]:
+ * <p>For KL, MSE and MAE the penalty depends on the activations only through the weighted mean of each unit,
+ * {@code q_j = sum_i w_i a_ij} with example weights {@code w} [1, R] (1/R each, or a mask divided by its count).
+ * This class computes q with one ND4J matrix product and feeds it to the graph as the placeholder "batchMean"
+ * [1, n]; the graph computes:
  * <pre>
- *   q_j  = sum_i w_i a_ij                      mean activation of unit j (w_i = 1/m), variable "meanActivation";
- *                                              for tanh, q_j is then mapped to (q_j + 1) / 2
- *   q'_j = epsilon + (1 - 2 epsilon) q_j       squeeze into [epsilon, 1 - epsilon], KL only
- *   u_j  = p ln(p / q'_j) + (1 - p) ln((1 - p) / (1 - q'_j))      KL, variable "unitPenalty"
- *   u_j  = sum_i |a_ij|  (L1, w_i = 1),   (q_j - p)^2  (MSE),   |q_j - p|  (MAE)
- *   penalty = beta * sum_j u_j                 variable "penalty", the loss variable, shape [1, 1]
+ *   q_j    = (q_j + 1) / 2 for tanh activations, variable "meanActivation"
+ *   qhat_j = f_j q_j + r_j                     moving average only, variable "smoothedMean"
+ *   q'_j   = epsilon + (1 - 2 epsilon) qhat_j  squeeze into [epsilon, 1 - epsilon], KL only
+ *   KL:  penalty = beta * sum_j [p ln(p / q'_j) + (1 - p) ln((1 - p) / (1 - q'_j))]
+ *              = beta * sum_j BCE(p, q'_j) - beta n H(p)   (SameDiff's log_loss op, H the entropy of p)
+ *   MSE: penalty = beta * sum_j (qhat_j - p)^2               (mean_sqerr_loss op)
+ *   MAE: penalty = beta * sum_j |qhat_j - p|                 (absolute_difference_loss op)
  * </pre>
- * The squeeze is affine rather than a clip, so a unit whose mean activation is exactly 0 or 1 still gets a finite,
+ * SameDiff returns d(penalty)/dq, and the gradient with respect to each activation is
+ * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row. Expressing the
+ * penalty through fused loss ops keeps the graph at a handful of ops; on ND4J 1.0.0-M2.1 most of a SameDiff call's
+ * time is bookkeeping per op, not arithmetic.
+ *
+ * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
+ * rows themselves as the placeholder "activations" [R, n] and the weights as "exampleWeights" [1, R].
+ *
+ * <p>The squeeze is affine rather than a clip, so a unit whose mean activation is exactly 0 or 1 still gets a finite,
  * non-zero gradient that pushes it towards p. The returned penalty is not yet scaled by {@link PenaltyScaling}.
  *
- * <p>The mean over the minibatch is a matrix product {@code w a} rather than an ND4J reduction. On ND4J 1.0.0-M2.1 a
- * SameDiff reduction of a vector whose output keeps all its elements (a mean over one example) takes a shortcut
- * that fails with a NullPointerException. The sum over units is the product {@code u 1} as well, except for one
- * unit, where {@code matmul_bp} of a [1, 1] x [1, 1] product fails and no sum is needed.
- *
- * <p>With a moving average (see {@link #PenaltyGraph(PenaltySpec, DataType, long, boolean)}), the graph takes two more
- * placeholders [1, n], a batch factor f and a previous term r, and computes the penalty from
- * {@code qhat_j = f_j q_j + r_j} (variable "smoothedMean") in place of q_j. The caller passes {@code f = 1 - d} and
+ * <p>With a moving average (see {@link #PenaltyGraph(PenaltySpec, DataType, long, boolean)}) the graph takes two more
+ * placeholders [1, n], a batch factor f and a previous term r. The caller passes {@code f = 1 - d} and
  * {@code r = d qhat_prev} for decay d, or {@code f = 1, r = 0} for the first minibatch. Because r is a placeholder,
  * the gradient flows only through the current minibatch's term {@code (1 - d) q_j}.
  *
- * <p>Activations of rank 3 and 4 are laid out as rows [R, n] by {@link ActivationRows} first, and a mask sets the
- * example weights, so one graph serves every shape.
+ * <p>Activations of rank 3 and 4 are laid out as rows by {@link ActivationRows} first, and a mask sets the example
+ * weights, so one graph serves every shape. Sums over the minibatch are matrix products rather than SameDiff
+ * reductions: on ND4J 1.0.0-M2.1 a SameDiff reduction of a vector whose output keeps all its elements (a mean over
+ * one example) fails with a NullPointerException.
  *
  * <p>One instance builds its graph once, outside any ND4J workspace, for a fixed number of units, and is reused for
  * every minibatch size. Instances are not thread-safe; each DL4J layer instance owns its own.
  */
 public final class PenaltyGraph {
 
-    /** Name of the placeholder that receives the activations [m, n]. */
+    /** Name of the placeholder that receives the activations [m, n] in the L1 graph. */
     public static final String ACTIVATIONS = "activations";
+    /** Name of the placeholder that receives the weighted mean of each unit [1, n] in the KL, MSE and MAE graphs. */
+    public static final String BATCH_MEAN = "batchMean";
     /** Name of the placeholder that receives the example weights [1, m]: 1/m for a mean, 1 for L1's sum. */
     public static final String EXAMPLE_WEIGHTS = "exampleWeights";
     /** Name of the variable holding the mean activation of each unit, shape [1, n]. */
@@ -68,6 +79,7 @@ public final class PenaltyGraph {
 
     private static final List<String> PENALTY_OUTPUT = List.of(PENALTY);
     private static final List<String> ACTIVATIONS_GRADIENT = List.of(ACTIVATIONS);
+    private static final List<String> MEAN_GRADIENT = List.of(BATCH_MEAN);
 
     private final PenaltySpec spec;
     private final DataType dataType;
@@ -114,13 +126,18 @@ public final class PenaltyGraph {
         this.movingAverage = movingAverage;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
-            SDVariable activations = sd.placeHolder(ACTIVATIONS, dataType, -1, units);
-            SDVariable weights = sd.placeHolder(EXAMPLE_WEIGHTS, dataType, 1, -1);
-            SDVariable batchFactor = movingAverage ? sd.placeHolder(BATCH_FACTOR, dataType, 1, units) : null;
-            SDVariable previousTerm = movingAverage ? sd.placeHolder(PREVIOUS_TERM, dataType, 1, units) : null;
-            SDVariable penalty = define(sd, activations, weights, units, spec, batchFactor, previousTerm);
-            sd.setLossVariables(penalty);
-            GradientFunctionBuilder.create(sd, ACTIVATIONS);
+            if (spec.penalty() == SparsityPenalty.L1) {
+                SDVariable activations = sd.placeHolder(ACTIVATIONS, dataType, -1, units);
+                SDVariable weights = sd.placeHolder(EXAMPLE_WEIGHTS, dataType, 1, -1);
+                sd.setLossVariables(define(sd, activations, weights, units, spec));
+                GradientFunctionBuilder.create(sd, ACTIVATIONS);
+            } else {
+                SDVariable batchMean = sd.placeHolder(BATCH_MEAN, dataType, 1, units);
+                SDVariable batchFactor = movingAverage ? sd.placeHolder(BATCH_FACTOR, dataType, 1, units) : null;
+                SDVariable previousTerm = movingAverage ? sd.placeHolder(PREVIOUS_TERM, dataType, 1, units) : null;
+                sd.setLossVariables(defineOnMean(sd, batchMean, units, spec, batchFactor, previousTerm));
+                GradientFunctionBuilder.create(sd, BATCH_MEAN);
+            }
             this.sameDiff = sd;
         }
     }
@@ -141,42 +158,69 @@ public final class PenaltyGraph {
         return define(sd, activations, exampleWeights, units, spec, null, null);
     }
 
-    /** Defines the penalty as above; with non-null moving-average inputs it uses qhat = f q + r in place of q. */
+    /** Defines the penalty of activations [m, n] as above. */
     private static SDVariable define(SameDiff sd, SDVariable activations, SDVariable exampleWeights, long units,
                                      PenaltySpec spec, SDVariable batchFactor, SDVariable previousTerm) {
-        SparsityPenalty kind = spec.penalty();
+        if (spec.penalty() == SparsityPenalty.L1) {
+            SDVariable unit = sd.mmul(uniqueName(sd, UNIT_PENALTY), exampleWeights, sd.math().abs(activations));
+            return sum(sd, unit, units).mul(uniqueName(sd, PENALTY), spec.weight());
+        }
+        SDVariable mean = sd.mmul(exampleWeights, activations);
+        return defineOnMean(sd, mean, units, spec, batchFactor, previousTerm);
+    }
+
+    /**
+     * Defines the KL, MSE or MAE penalty [1, 1] of the weighted means [1, n]; with non-null moving-average inputs it
+     * uses qhat = f q + r in place of q. Also defines the per-unit terms as {@link #UNIT_PENALTY}, which SameDiff
+     * computes only when they are requested.
+     */
+    private static SDVariable defineOnMean(SameDiff sd, SDVariable mean, long units, PenaltySpec spec,
+                                           SDVariable batchFactor, SDVariable previousTerm) {
         double p = spec.target();
-        SDVariable unit;
-        if (kind == SparsityPenalty.L1) {
-            unit = sd.mmul(uniqueName(sd, UNIT_PENALTY), exampleWeights, sd.math().abs(activations));
-        } else {
-            SDVariable mean = sd.mmul(exampleWeights, activations);
-            SDVariable batchMean = spec.shiftFromTanh()
-                    ? mean.add(1.0).mul(uniqueName(sd, MEAN_ACTIVATION), 0.5)
-                    : mean.add(uniqueName(sd, MEAN_ACTIVATION), 0.0);
-            SDVariable q = batchFactor == null ? batchMean
-                    : batchMean.mul(batchFactor).add(uniqueName(sd, SMOOTHED_MEAN), previousTerm);
-            switch (kind) {
-                case KL -> {
-                    double eps = spec.epsilon();
-                    SDVariable squeezed = q.mul(1.0 - 2.0 * eps).add(eps);
-                    // p ln(p / q) + (1 - p) ln((1 - p) / (1 - q)) = c - p ln q - (1 - p) ln(1 - q)
-                    double c = p * Math.log(p) + (1.0 - p) * Math.log(1.0 - p);
-                    SDVariable logQ = sd.math().log(squeezed).mul(p);
-                    SDVariable logOneMinusQ = sd.math().log(squeezed.rsub(1.0)).mul(1.0 - p);
-                    unit = logQ.add(logOneMinusQ).rsub(uniqueName(sd, UNIT_PENALTY), c);
-                }
-                case MSE -> unit = sd.math().square(q.sub(p)).add(uniqueName(sd, UNIT_PENALTY), 0.0);
-                case MAE -> unit = sd.math().abs(q.sub(p)).add(uniqueName(sd, UNIT_PENALTY), 0.0);
-                default -> throw new IllegalStateException("Unhandled penalty " + kind);
+        double beta = spec.weight();
+        SDVariable batchMean = spec.shiftFromTanh()
+                ? mean.add(1.0).mul(uniqueName(sd, MEAN_ACTIVATION), 0.5)
+                : mean;
+        SDVariable q = batchFactor == null ? batchMean
+                : batchMean.mul(batchFactor).add(uniqueName(sd, SMOOTHED_MEAN), previousTerm);
+        DataType type = mean.dataType();
+        SDVariable target = sd.constant(uniqueName(sd, "target"), Nd4j.valueArrayOf(new long[] {1, units}, p, type));
+        SDVariable weight = sd.constant(uniqueName(sd, "weight"), Nd4j.scalar(type, beta));
+        SDVariable one = sd.constant(uniqueName(sd, "one"), Nd4j.scalar(type, 1.0));
+        // SameDiff's loss ops mark their outputs as loss variables; the caller decides which loss the graph has.
+        List<String> losses = new ArrayList<>(sd.getLossVariables());
+        SDVariable penalty = switch (spec.penalty()) {
+            case KL -> {
+                double eps = spec.epsilon();
+                SDVariable squeezed = q.mul(1.0 - 2.0 * eps).add(eps);
+                // KL(p || q) = BCE(p, q) - H(p) with BCE(p, q) = -p ln q - (1 - p) ln(1 - q), H(p) = BCE(p, p).
+                double entropy = -(p * Math.log(p) + (1.0 - p) * Math.log(1.0 - p));
+                sd.loss().logLoss(null, target, squeezed, one, LossReduce.NONE, 0.0)
+                        .sub(uniqueName(sd, UNIT_PENALTY), entropy);
+                yield sd.loss().logLoss(null, target, squeezed, weight, LossReduce.SUM, 0.0)
+                        .sub(uniqueName(sd, PENALTY), beta * units * entropy);
             }
-        }
+            case MSE -> {
+                sd.loss().meanSquaredError(uniqueName(sd, UNIT_PENALTY), target, q, one, LossReduce.NONE);
+                yield sd.loss().meanSquaredError(uniqueName(sd, PENALTY), target, q, weight, LossReduce.SUM);
+            }
+            case MAE -> {
+                sd.loss().absoluteDifference(uniqueName(sd, UNIT_PENALTY), target, q, one, LossReduce.NONE);
+                yield sd.loss().absoluteDifference(uniqueName(sd, PENALTY), target, q, weight, LossReduce.SUM);
+            }
+            default -> throw new IllegalStateException("Unhandled penalty " + spec.penalty());
+        };
+        sd.setLossVariables(losses.toArray(new String[0]));
+        return penalty;
+    }
+
+    /** Returns the sum of a [1, n] row as [1, 1]; one unit needs no sum, and matmul_bp fails on [1, 1] x [1, 1]. */
+    private static SDVariable sum(SameDiff sd, SDVariable row, long units) {
         if (units == 1) {
-            // matmul_bp fails on a [1, 1] x [1, 1] product in ND4J 1.0.0-M2.1, and one unit needs no sum.
-            return unit.mul(uniqueName(sd, PENALTY), spec.weight());
+            return row;
         }
-        SDVariable ones = sd.constant(uniqueName(sd, "unitOnes"), Nd4j.ones(activations.dataType(), units, 1));
-        return sd.mmul(unit, ones).mul(uniqueName(sd, PENALTY), spec.weight());
+        SDVariable ones = sd.constant(uniqueName(sd, "unitOnes"), Nd4j.ones(row.dataType(), units, 1));
+        return sd.mmul(row, ones);
     }
 
     private static String uniqueName(SameDiff sd, String base) {
@@ -218,10 +262,7 @@ public final class PenaltyGraph {
      */
     public double value(INDArray activations) {
         checkShape(activations);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Map<String, INDArray> out = sameDiff.output(placeholders(activations), PENALTY_OUTPUT);
-            return out.get(PENALTY).getDouble(0);
-        }
+        return evaluate(activations, uniformWeights(activations.size(0)), null, 0.0, false).value();
     }
 
     /**
@@ -233,16 +274,8 @@ public final class PenaltyGraph {
      */
     public ValueAndGradient valueAndGradient(INDArray activations) {
         checkShape(activations);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            OutAndGrad result = sameDiff.calculateGradientsAndOutputs(placeholders(activations), PENALTY_OUTPUT,
-                    ACTIVATIONS_GRADIENT);
-            double value = result.getOutputs().get(PENALTY).getDouble(0);
-            INDArray gradient = result.getGradients().get(ACTIVATIONS);
-            if (gradient.dataType() != activations.dataType()) {
-                gradient = gradient.castTo(activations.dataType());
-            }
-            return new ValueAndGradient(value, gradient);
-        }
+        Evaluation result = evaluate(activations, uniformWeights(activations.size(0)), null, 0.0, true);
+        return new ValueAndGradient(result.value(), result.gradient());
     }
 
     /**
@@ -265,35 +298,53 @@ public final class PenaltyGraph {
                     + ": expected [1, " + rows.size(0) + "], one weight per row");
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Map<String, INDArray> inputs = new HashMap<>();
-            inputs.put(ACTIVATIONS, cast(rows));
-            inputs.put(EXAMPLE_WEIGHTS, cast(exampleWeights.reshape(1, exampleWeights.length())));
-            List<String> outputs = new ArrayList<>(List.of(PENALTY));
-            if (spec.penalty() != SparsityPenalty.L1) {
-                outputs.add(MEAN_ACTIVATION);
+            INDArray weights = cast(exampleWeights).reshape(1, exampleWeights.length());
+            if (spec.penalty() == SparsityPenalty.L1) {
+                return evaluateL1(rows, weights, withGradient);
             }
+            INDArray rawMean = weights.mmul(cast(rows));
+            Map<String, INDArray> inputs = new HashMap<>();
+            inputs.put(BATCH_MEAN, rawMean);
+            List<String> outputs = new ArrayList<>(List.of(PENALTY));
             if (movingAverage) {
-                boolean first = previousMean == null;
-                inputs.put(BATCH_FACTOR, Nd4j.valueArrayOf(new long[] {1, units}, first ? 1.0 : 1.0 - decay,
-                        dataType));
-                inputs.put(PREVIOUS_TERM, first ? Nd4j.zeros(dataType, 1, units)
-                        : cast(previousMean.reshape(1, units)).mul(decay));
+                putMovingAverageInputs(inputs, previousMean, decay);
                 outputs.add(SMOOTHED_MEAN);
             }
             Map<String, INDArray> values;
             INDArray gradient = null;
             if (withGradient) {
-                OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, ACTIVATIONS_GRADIENT);
+                OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
                 values = result.getOutputs();
-                gradient = result.getGradients().get(ACTIVATIONS);
-                gradient = gradient.dataType() == rows.dataType() ? gradient.dup() : gradient.castTo(rows.dataType());
+                // d(penalty)/da_ij = w_i d(penalty)/dq_j: the outer product of the weights and the mean's gradient.
+                INDArray meanGradient = result.getGradients().get(BATCH_MEAN);
+                gradient = weights.reshape(weights.length(), 1).mmul(meanGradient);
+                gradient = gradient.dataType() == rows.dataType() ? gradient : gradient.castTo(rows.dataType());
             } else {
                 values = sameDiff.output(inputs, outputs);
             }
-            INDArray batchMean = values.containsKey(MEAN_ACTIVATION) ? values.get(MEAN_ACTIVATION).dup() : null;
+            INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
             INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
             return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, smoothed);
         }
+    }
+
+    private Evaluation evaluateL1(INDArray rows, INDArray weights, boolean withGradient) {
+        Map<String, INDArray> inputs = Map.of(ACTIVATIONS, cast(rows), EXAMPLE_WEIGHTS, weights);
+        if (!withGradient) {
+            return new Evaluation(sameDiff.output(inputs, PENALTY_OUTPUT).get(PENALTY).getDouble(0), null, null,
+                    null);
+        }
+        OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, PENALTY_OUTPUT, ACTIVATIONS_GRADIENT);
+        INDArray gradient = result.getGradients().get(ACTIVATIONS);
+        gradient = gradient.dataType() == rows.dataType() ? gradient.dup() : gradient.castTo(rows.dataType());
+        return new Evaluation(result.getOutputs().get(PENALTY).getDouble(0), gradient, null, null);
+    }
+
+    private void putMovingAverageInputs(Map<String, INDArray> inputs, INDArray previousMean, double decay) {
+        boolean first = previousMean == null;
+        inputs.put(BATCH_FACTOR, Nd4j.valueArrayOf(new long[] {1, units}, first ? 1.0 : 1.0 - decay, dataType));
+        inputs.put(PREVIOUS_TERM, first ? Nd4j.zeros(dataType, 1, units)
+                : cast(previousMean.reshape(1, units)).mul(decay));
     }
 
     /** Returns whether this graph was built with the moving-average placeholders. */
@@ -302,8 +353,8 @@ public final class PenaltyGraph {
     }
 
     /**
-     * Evaluates each unit's unweighted term {@code u_j} for given mean activations, by running the graph on one
-     * example whose activations are {@code q}. Not defined for L1, whose term depends on every activation.
+     * Evaluates each unit's unweighted term {@code u_j} for given mean activations. Not defined for L1, whose term
+     * depends on every activation.
      *
      * @param meanActivations q, n values in [0, 1] (in [-1, 1] for a tanh graph)
      * @return {@code u_j} for each unit, shape [1, n]
@@ -316,7 +367,12 @@ public final class PenaltyGraph {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray row = cast(meanActivations).reshape(1, meanActivations.length());
             checkShape(row);
-            return sameDiff.output(placeholders(row), UNIT_PENALTY).get(UNIT_PENALTY);
+            Map<String, INDArray> inputs = new HashMap<>();
+            inputs.put(BATCH_MEAN, row);
+            if (movingAverage) {
+                putMovingAverageInputs(inputs, null, 0.0);
+            }
+            return sameDiff.output(inputs, UNIT_PENALTY).get(UNIT_PENALTY);
         }
     }
 
@@ -324,19 +380,15 @@ public final class PenaltyGraph {
         return activations.dataType() == dataType ? activations : activations.castTo(dataType);
     }
 
-    /** Returns the placeholder values for uniform example weights: 1/m for a mean, 1 for L1's sum. */
-    private Map<String, INDArray> placeholders(INDArray activations) {
-        long minibatch = activations.size(0);
+    /** Returns uniform example weights [1, m]: 1/m for a mean, 1 for L1's sum, reused while m stays the same. */
+    private INDArray uniformWeights(long minibatch) {
         if (cachedWeights == null || cachedWeights.length() != minibatch) {
             double weight = spec.penalty() == SparsityPenalty.L1 ? 1.0 : 1.0 / minibatch;
-            cachedWeights = Nd4j.valueArrayOf(new long[] {1, minibatch}, weight, dataType);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                cachedWeights = Nd4j.valueArrayOf(new long[] {1, minibatch}, weight, dataType);
+            }
         }
-        if (!movingAverage) {
-            return Map.of(ACTIVATIONS, cast(activations), EXAMPLE_WEIGHTS, cachedWeights);
-        }
-        // Without a previous mean, qhat is the minibatch mean, as for the first minibatch of a moving average.
-        return Map.of(ACTIVATIONS, cast(activations), EXAMPLE_WEIGHTS, cachedWeights,
-                BATCH_FACTOR, Nd4j.ones(dataType, 1, units), PREVIOUS_TERM, Nd4j.zeros(dataType, 1, units));
+        return cachedWeights;
     }
 
     private void checkShape(INDArray activations) {

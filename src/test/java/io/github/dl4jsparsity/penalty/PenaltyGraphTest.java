@@ -33,10 +33,10 @@ class PenaltyGraphTest {
         PenaltyGraph graph = kl(0.1, 1.0, 2);
         INDArray a = matrix(new double[][] {{0.2, 0.5}, {0.0, 0.1}});
 
-        Map<String, INDArray> out = graph.sameDiff().output(Map.of(PenaltyGraph.ACTIVATIONS, a,
-                PenaltyGraph.EXAMPLE_WEIGHTS, Nd4j.valueArrayOf(new long[] {1, 2}, 0.5)), PenaltyGraph.MEAN_ACTIVATION);
+        PenaltyGraph.Evaluation result = graph.evaluate(a, Nd4j.valueArrayOf(new long[] {1, 2}, 0.5), null, 0.0,
+                false);
 
-        assertArrayEquals(new double[] {0.1, 0.3}, out.get(PenaltyGraph.MEAN_ACTIVATION).toDoubleVector(), 1e-12);
+        assertArrayEquals(new double[] {0.1, 0.3}, result.batchMean().toDoubleVector(), 1e-12);
         assertEquals(0.116322, graph.value(a), 1e-6);
     }
 
