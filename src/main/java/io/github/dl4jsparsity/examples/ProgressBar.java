@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Text progress bar of one epoch. On a terminal it is redrawn in place with a carriage return about 50 times per
- * epoch; when the output is not a terminal (a log file, CI) it prints one line at each quarter instead.
+ * epoch. When the output is not a terminal (a log file, CI), it prints one line at each quarter instead.
  */
 final class ProgressBar {
 
