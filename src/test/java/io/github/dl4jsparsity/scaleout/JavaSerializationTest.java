@@ -25,8 +25,9 @@ import org.nd4j.linalg.activations.Activation;
 import scala.reflect.ClassTag$;
 
 /**
- * Java serialization of the wrapper's configuration, which Spark uses to ship closures and broadcast variables
- * (ParameterAveragingTrainingMaster broadcasts the network configuration inside a NetBroadcastTuple). A round trip must give an equal object.
+ * Java serialization of the wrapper's configuration, which Spark uses to ship closures and broadcast variables:
+ * ParameterAveragingTrainingMaster broadcasts the network configuration inside a NetBroadcastTuple. A round trip
+ * must give an equal object.
  */
 class JavaSerializationTest {
 
