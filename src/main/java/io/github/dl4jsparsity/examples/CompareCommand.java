@@ -55,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
             double beta = explicit != null ? explicit
                     : GeronAutoencoder.bookWeight(penalty, options.scaling, options.batchSize);
             GeronAutoencoder.Settings settings = new GeronAutoencoder.Settings(penalty, options.target, beta,
-                    options.scaling, options.learningRate, options.seed);
+                    options.scaling, options.optimizer, options.effectiveLearningRate(), options.seed);
             results.add(trainer.run(penalty.label(), settings, options.output.resolve(penalty.label()), saveModel));
         }
         String table = ReportWriter.write(options.output, data.description(), options.epochs, options.batchSize,

@@ -11,13 +11,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The sparse autoencoder of Géron, Hands-On Machine Learning, chapter 17: encoder 784 -> 100 (SELU) -> 300
  * (sigmoid, the coding layer, optionally wrapped in a {@link SparsityLayer}), decoder 300 -> 100 (SELU) -> 784
- * (sigmoid), binary cross-entropy, SGD, Glorot-uniform weights and zero biases as in Keras.
+ * (sigmoid), binary cross-entropy, SGD by default, Glorot-uniform weights and zero biases as in Keras.
  *
  * <p>DL4J's binary cross-entropy sums over the 784 outputs while Keras averages them, so the DL4J loss is 784 times
  * the Keras loss. SGD with learning rate {@code lr_keras / 784} therefore makes the same updates, and a Keras
@@ -43,7 +42,7 @@ public final class GeronAutoencoder {
 
     /** Settings of one network. */
     public record Settings(PenaltyChoice penalty, double target, double weight, PenaltyScaling scaling,
-                           double learningRate, long seed) {
+                           Optimizer optimizer, double learningRate, long seed) {
     }
 
     /** Returns the DL4J weight that matches the book's Keras weight for a penalty and a scaling at a batch size. */
@@ -68,7 +67,7 @@ public final class GeronAutoencoder {
         return new NeuralNetConfiguration.Builder()
                 .seed(settings.seed())
                 .dataType(DataType.FLOAT)
-                .updater(new Sgd(settings.learningRate()))
+                .updater(settings.optimizer().updater(settings.learningRate()))
                 .weightInit(WeightInit.XAVIER_UNIFORM)
                 .biasInit(0.0)
                 .list()

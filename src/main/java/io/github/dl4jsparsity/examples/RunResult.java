@@ -46,6 +46,7 @@ public record RunResult(String name, GeronAutoencoder.Settings settings, List<Ep
         map.put("target", settings.target());
         map.put("weight", settings.weight());
         map.put("scaling", settings.scaling().name());
+        map.put("optimizer", settings.optimizer().name());
         map.put("learningRate", settings.learningRate());
         map.put("seed", settings.seed());
         map.put("testReconstructionLoss", testReconstructionLoss);

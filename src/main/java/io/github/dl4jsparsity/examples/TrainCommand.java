@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
         double beta = weight != null ? weight
                 : GeronAutoencoder.bookWeight(penalty, options.scaling, options.batchSize);
         GeronAutoencoder.Settings settings = new GeronAutoencoder.Settings(penalty, options.target, beta,
-                options.scaling, options.learningRate, options.seed);
+                options.scaling, options.optimizer, options.effectiveLearningRate(), options.seed);
         Trainer trainer = new Trainer(data, options.epochs, options.batchSize, System.err);
         RunResult result = trainer.run(penalty.label(), settings, options.output.resolve(penalty.label()),
                 saveModel);

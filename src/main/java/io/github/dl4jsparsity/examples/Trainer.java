@@ -54,9 +54,9 @@ final class Trainer {
             throws IOException {
         Files.createDirectories(runDirectory);
         MultiLayerNetwork net = GeronAutoencoder.create(settings);
-        log.info("Training run '{}': penalty {}, target {}, weight {}, scaling {}, SGD learning rate {}, {} epochs "
+        log.info("Training run '{}': penalty {}, target {}, weight {}, scaling {}, {} learning rate {}, {} epochs "
                         + "of minibatch {}", name, settings.penalty().label(), settings.target(), settings.weight(),
-                settings.scaling(), settings.learningRate(), epochs, batchSize);
+                settings.scaling(), settings.optimizer(), settings.learningRate(), epochs, batchSize);
         List<RunResult.EpochSummary> summaries = new ArrayList<>();
         AutoencoderDataSetIterator batches = data.trainIterator(batchSize, settings.seed());
         int batchesPerEpoch = (data.trainCount() + batchSize - 1) / batchSize;

@@ -36,10 +36,14 @@ final class TrainingOptions {
             + "${DEFAULT-VALUE}.", defaultValue = "42")
     long seed;
 
-    @Option(names = "--learning-rate", description = "SGD learning rate in DL4J's units. Default: 1/784 = "
-            + "${DEFAULT-VALUE}, the book's Keras rate 1.0 divided by 784 because DL4J sums the loss over pixels.",
-            defaultValue = "0.0012755102040816326")
-    double learningRate;
+    @Option(names = "--optimizer", description = "Optimizer: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}, "
+            + "as in the book.", defaultValue = "SGD")
+    Optimizer optimizer;
+
+    @Option(names = "--learning-rate", description = "Learning rate in DL4J's units. Default: 1/784 = 0.0012755 "
+            + "for SGD (the book's Keras rate 1.0 divided by 784, because DL4J sums the loss over pixels), 1e-3 for "
+            + "ADAM and NADAM.")
+    Double learningRate;
 
     @Option(names = "--target", description = "Target sparsity p of the KL penalty, in (0, 1). Default: "
             + "${DEFAULT-VALUE}.", defaultValue = "0.1")
@@ -66,10 +70,15 @@ final class TrainingOptions {
             throw new CommandLine.ParameterException(commandLine, "Invalid --batch-size " + batchSize
                     + ": it must be >= 1");
         }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+        if (learningRate != null && (!(learningRate > 0) || Double.isInfinite(learningRate))) {
             throw new CommandLine.ParameterException(commandLine, "Invalid --learning-rate " + learningRate
                     + ": it must be a finite number > 0");
         }
+    }
+
+    /** Returns the learning rate given on the command line, or the optimizer's default. */
+    double effectiveLearningRate() {
+        return learningRate != null ? learningRate : optimizer.defaultLearningRate();
     }
 
     /** Loads the data from the first available source. */
