@@ -82,8 +82,10 @@ public final class FashionMnist {
     private final Path defaultDirectory;
     private final int maxTrainImages;
     private final int maxTestImages;
+    private final boolean embeddedOnly;
 
     private FashionMnist(Builder builder) {
+        this.embeddedOnly = builder.embeddedOnly;
         this.dataDirectory = builder.dataDirectory;
         this.environment = builder.environment;
         this.defaultDirectory = builder.defaultDirectory;
@@ -132,6 +134,10 @@ public final class FashionMnist {
     }
 
     private Source resolveSource() {
+        if (embeddedOnly) {
+            LOG.info("Using the embedded subset, as requested");
+            return embeddedSource();
+        }
         if (dataDirectory != null) {
             return directorySource(DataSourceKind.EXPLICIT_DIRECTORY, dataDirectory, "explicit data directory");
         }
@@ -145,6 +151,10 @@ public final class FashionMnist {
         }
         LOG.info("No data directory given, {} is not set and {} does not exist; using the embedded subset",
                 ENVIRONMENT_VARIABLE, defaultDirectory);
+        return embeddedSource();
+    }
+
+    private static Source embeddedSource() {
         String label = "embedded subset (first " + EMBEDDED_TRAIN_COUNT + " training and " + EMBEDDED_TEST_COUNT
                 + " test images of the official files)";
         return new Source(DataSourceKind.EMBEDDED_SUBSET, null, label);
@@ -302,6 +312,7 @@ public final class FashionMnist {
         private Path defaultDirectory = DEBIAN_DIRECTORY;
         private int maxTrainImages = Integer.MAX_VALUE;
         private int maxTestImages = Integer.MAX_VALUE;
+        private boolean embeddedOnly;
 
         private Builder() {
         }
@@ -333,6 +344,12 @@ public final class FashionMnist {
          */
         public Builder defaultDirectory(Path defaultDirectory) {
             this.defaultDirectory = Objects.requireNonNull(defaultDirectory, "defaultDirectory");
+            return this;
+        }
+
+        /** Uses the embedded subset whatever the other sources hold; leave the explicit directory unset. */
+        public Builder embeddedOnly() {
+            this.embeddedOnly = true;
             return this;
         }
 

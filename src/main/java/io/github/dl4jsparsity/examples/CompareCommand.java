@@ -42,6 +42,8 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        TrainingOptions.validateWeight(spec.commandLine(), "--kl-weight", klWeight);
+        TrainingOptions.validateWeight(spec.commandLine(), "--l1-weight", l1Weight);
         FashionMnistData data = options.load();
         log.info("Data: {}", data.description());
         Trainer trainer = new Trainer(data, options.epochs, options.batchSize, System.err);

@@ -43,7 +43,11 @@ final class PlotPenaltiesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(target > 0 && target < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --target " + target
-                    + ": it must lie in (0, 1)");
+                    + ": the target sparsity must lie in (0, 1), for example 0.1");
+        }
+        if (java.nio.file.Files.isDirectory(output)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --output " + output
+                    + ": it is a directory; pass the path of the PNG file to write");
         }
         Curves curves = curves(target);
         PenaltyCurvesChart.write(curves.q(), curves.kl(), curves.mae(), curves.mse(), target, output);

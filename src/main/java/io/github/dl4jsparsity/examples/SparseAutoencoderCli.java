@@ -33,6 +33,10 @@ public final class SparseAutoencoderCli implements Runnable {
                 cmd.getErr().println("Error: " + error.getMessage());
                 return 2;
             }
+            if (error instanceof java.io.IOException) {
+                cmd.getErr().println("Error: failed to write the outputs: " + error);
+                return 1;
+            }
             throw error;
         });
         return commandLine;

@@ -42,6 +42,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        TrainingOptions.validateWeight(spec.commandLine(), "--weight", weight);
+        if (penalty == PenaltyChoice.NONE && weight != null && weight != 0.0) {
+            log.warn("--weight {} is ignored because --penalty none trains without a penalty", weight);
+        }
         FashionMnistData data = options.load();
         log.info("Data: {}", data.description());
         double beta = weight != null ? weight

@@ -1,5 +1,6 @@
 package io.github.dl4jsparsity.examples;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.dl4jsparsity.data.FashionMnist;
@@ -54,15 +55,36 @@ final class TrainingOptions {
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "PER_EXAMPLE")
     PenaltyScaling scaling;
 
-    @Option(names = "--max-train", paramLabel = "N", description = "Use only the first N training images. "
-            + "Default: all.")
+    @Option(names = "--max-train", paramLabel = "N", description = "Use only the first N training images (all of "
+            + "them when N is larger). Default: all.")
     Integer maxTrain;
 
-    @Option(names = "--max-test", paramLabel = "N", description = "Use only the first N test images. Default: all.")
+    @Option(names = "--max-test", paramLabel = "N", description = "Use only the first N test images (all of them "
+            + "when N is larger). Default: all.")
     Integer maxTest;
 
-    /** Checks the ranges picocli cannot check by type. */
+    /** Checks the ranges picocli cannot check by type, before any data is read or network trained. */
     void validate(CommandLine commandLine) {
+        if (embedded && data != null) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid options: --embedded and --data " + data
+                    + " exclude each other; pass one of them");
+        }
+        if (!(target > 0 && target < 1)) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --target " + target + ": the target "
+                    + "sparsity must lie in (0, 1), for example 0.1");
+        }
+        if (maxTrain != null && maxTrain < 1) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --max-train " + maxTrain
+                    + ": it must be >= 1");
+        }
+        if (maxTest != null && maxTest < 1) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --max-test " + maxTest
+                    + ": it must be >= 1");
+        }
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid --output " + output + ": it is a file, "
+                    + "not a directory; pass a directory, which is created if missing");
+        }
         if (epochs < 1) {
             throw new CommandLine.ParameterException(commandLine, "Invalid --epochs " + epochs + ": it must be >= 1");
         }
@@ -81,15 +103,19 @@ final class TrainingOptions {
         return learningRate != null ? learningRate : optimizer.defaultLearningRate();
     }
 
+    /** Checks that a penalty weight option is finite and at least 0. */
+    static void validateWeight(CommandLine commandLine, String option, Double value) {
+        if (value != null && (!(value >= 0) || Double.isInfinite(value))) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid " + option + " " + value + ": the "
+                    + "penalty weight must be a finite number >= 0");
+        }
+    }
+
     /** Loads the data from the first available source. */
     FashionMnistData load() {
-        if (embedded && data != null) {
-            throw new IllegalArgumentException("Invalid options: --embedded and --data " + data + " exclude each "
-                    + "other; pass one of them");
-        }
         FashionMnist.Builder builder = FashionMnist.builder().dataDirectory(data);
         if (embedded) {
-            builder.environment(name -> null).defaultDirectory(Path.of("/nonexistent-fashion-mnist-directory"));
+            builder.embeddedOnly();
         }
         if (maxTrain != null) {
             builder.maxTrainImages(maxTrain);

@@ -167,13 +167,40 @@ class SparseAutoencoderCliTest {
     }
 
     @Test
-    void invalidTargetReportsLibraryMessage() {
-        Execution run = execute("train", "--embedded", "--target", "1.5", "--epochs", "1", "--max-train", "32",
-                "--max-test", "32", "--output", tempDir.toString());
+    void invalidTargetRejectedBeforeTraining() {
+        Execution run = execute("compare", "--embedded", "--target", "1.5", "--output", tempDir.toString());
 
         assertEquals(2, run.exitCode());
-        assertEquals("Error: Invalid target = 1.5: the target sparsity p must lie in (0, 1), for example 0.05 or 0.1"
-                + "\n", run.err());
+        assertTrue(run.err().startsWith("Invalid --target 1.5: the target sparsity must lie in (0, 1), for example "
+                + "0.1"), run.err());
+        assertTrue(Files.notExists(tempDir.resolve("none")), "no run may start before the options are checked");
+    }
+
+    @Test
+    void outputFileRejected() throws Exception {
+        Path file = Files.writeString(tempDir.resolve("not-a-directory"), "x");
+
+        Execution run = execute("train", "--embedded", "--output", file.toString());
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Invalid --output " + file + ": it is a file, not a directory; pass a "
+                + "directory, which is created if missing"), run.err());
+    }
+
+    @Test
+    void invalidSliceAndWeightsRejected() {
+        Execution maxTrain = execute("train", "--max-train", "0");
+        Execution klWeight = execute("compare", "--kl-weight", "-1");
+        Execution weight = execute("train", "--weight", "NaN");
+
+        assertTrue(maxTrain.err().startsWith("Invalid --max-train 0: it must be >= 1"), maxTrain.err());
+        assertTrue(klWeight.err().startsWith("Invalid --kl-weight -1.0: the penalty weight must be a finite number "
+                + ">= 0"), klWeight.err());
+        assertTrue(weight.err().startsWith("Invalid --weight NaN: the penalty weight must be a finite number >= 0"),
+                weight.err());
+        assertEquals(2, maxTrain.exitCode());
+        assertEquals(2, klWeight.exitCode());
+        assertEquals(2, weight.exitCode());
     }
 
     @Test
