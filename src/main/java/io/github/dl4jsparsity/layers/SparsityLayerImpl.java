@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * backward pass adds {@code k * d(penalty)/da} to the incoming epsilon before handing it to the wrapped layer, where
  * {@code k} undoes the division by the minibatch size that DL4J's updater applies to every gradient: {@code k = m}
  * with {@link PenaltyScaling#PER_MINIBATCH} and {@code k = 1} with {@link PenaltyScaling#PER_EXAMPLE} (both times 1/m
- * when the network is not in minibatch mode). An inference forward pass stores only the mean of the penalty's
+ * when the network is not in minibatch mode). For dense activations without a mask and a penalty on q (KL, MSE,
+ * MAE) every row of d(penalty)/da is the same [1, n] row d(penalty)/dq / m, so the layer stores that row and the
+ * backward pass broadcasts it into the workspace array it hands on; no [m, n] array is allocated outside the
+ * workspaces. An inference forward pass stores only the mean of the penalty's
  * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
  * {@code output()} costs one column mean more than the wrapped layer alone.
  *
@@ -59,18 +62,6 @@ import org.slf4j.LoggerFactory;
  * iteration reuse that qhat_prev, so repeated evaluations agree. The state is part of the layer's parameter view
  * (see {@link SparsityParamInitializer}) and so is saved by {@code ModelSerializer}; {@link #resetMovingAverage()}
  * clears it. Inference passes read the state without changing it.
- */
-/**
- * Runtime layer of {@link SparsityLayer}: runs the wrapped layer unchanged and adds the sparsity penalty of its
- * activations to the network's score and to the error signal of its backward pass.
- *
- * <p>A training forward pass runs the SameDiff penalty graph once for both the penalty and d(penalty)/da. The
- * backward pass adds {@code k * d(penalty)/da} to the incoming epsilon before handing it to the wrapped layer, where
- * {@code k} undoes the division by the minibatch size that DL4J's updater applies to every gradient: {@code k = m}
- * with {@link PenaltyScaling#PER_MINIBATCH} and {@code k = 1} with {@link PenaltyScaling#PER_EXAMPLE} (both times 1/m
- * when the network is not in minibatch mode). An inference forward pass stores only the mean of the penalty's
- * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
- * {@code output()} costs one column mean more than the wrapped layer alone.
  */
 public class SparsityLayerImpl extends BaseWrapperLayer {
 
@@ -100,8 +91,18 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     private INDArray inferencePreviousMean;
     /** Mean activation per unit that the last evaluated penalty used [1, n], detached, or null. */
     private INDArray lastMeanActivation;
-    /** d(score penalty)/da times the updater's divisor, from the last training forward pass; detached. */
+    /**
+     * d(score penalty)/da times the updater's divisor, from the last training forward pass, in the activations'
+     * shape; detached. Null when the pass stored {@link #scaledGradientRow} instead.
+     */
     private INDArray scaledGradient;
+    /**
+     * The same gradient for dense activations [m, n] without a mask and a penalty on q: every row of it equals this
+     * [1, n] row, so the backward pass broadcasts it instead of the layer storing an [m, n] array. Detached.
+     */
+    private INDArray scaledGradientRow;
+    /** Shape of the activations of the last training forward pass. */
+    private long[] gradientShape;
     private boolean nanWarningLogged;
 
     /**
@@ -160,19 +161,24 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         if (spec.weight() == 0.0) {
             return underlying.backpropGradient(epsilon, workspaceMgr);
         }
-        if (scaledGradient == null) {
+        if (gradientShape == null) {
             throw new IllegalStateException("Cannot backpropagate through SparsityLayer '" + layerName() + "': no "
                     + "training forward pass was run before the backward pass");
         }
-        if (!Arrays.equals(scaledGradient.shape(), epsilon.shape())) {
+        if (!Arrays.equals(gradientShape, epsilon.shape())) {
             throw new IllegalStateException("Cannot backpropagate through SparsityLayer '" + layerName() + "': the "
                     + "epsilon shape " + Arrays.toString(epsilon.shape()) + " differs from the activation shape "
-                    + Arrays.toString(scaledGradient.shape()) + " of the last training forward pass");
+                    + Arrays.toString(gradientShape) + " of the last training forward pass");
         }
         INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
                 epsilon.shape(), epsilon.ordering());
-        total.assign(epsilon).addi(scaledGradient);
-        scaledGradient = null;
+        total.assign(epsilon);
+        if (scaledGradientRow != null) {
+            total.addiRowVector(scaledGradientRow);
+        } else {
+            total.addi(scaledGradient);
+        }
+        clearGradient();
         return underlying.backpropGradient(total, workspaceMgr);
     }
 
@@ -214,6 +220,9 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     /** Returns the extra gradient k * d(penalty)/da of the last training forward pass, or null; for tests. */
     INDArray penaltyGradient() {
+        if (scaledGradientRow != null) {
+            return Nd4j.zeros(scaledGradientRow.dataType(), gradientShape).addiRowVector(scaledGradientRow);
+        }
         return scaledGradient;
     }
 
@@ -252,7 +261,13 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     @Override
     public void clear() {
         super.clear();
+        clearGradient();
+    }
+
+    private void clearGradient() {
         scaledGradient = null;
+        scaledGradientRow = null;
+        gradientShape = null;
     }
 
     @Override
@@ -270,7 +285,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     private void recordPenalty(INDArray activations, boolean training) {
         forwardDone = true;
-        scaledGradient = null;
+        clearGradient();
         inferenceMeans = null;
         inferencePreviousMean = null;
         if (spec.weight() == 0.0) {
@@ -294,16 +309,22 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
                 lastMeanActivation = null;
                 if (training) {
                     scaledGradient = Nd4j.zeros(activations.dataType(), activations.shape());
+                    gradientShape = activations.shape();
                 }
                 return;
             }
             DataType graphType = graphType(activations);
             boolean sum = spec.penalty() == SparsityPenalty.L1;
-            if (training) {
+            // Dense activations without a mask: q is a column mean, so no [m, n] array needs to leave the workspace.
+            boolean columnMean = rank == 2 && featureMask == null && !sum;
+            if (training && columnMean) {
+                recordTrainingOnMean(activations, minibatch);
+            } else if (training) {
                 recordTraining(activations, rows, rows.exampleWeights(sum, graphType), minibatch);
             } else {
                 INDArray statistic = sum ? Nd4j.math().abs(rows.rows()) : rows.rows();
-                inferenceMeans = rows.exampleWeights(false, statistic.dataType()).mmul(statistic);
+                inferenceMeans = columnMean ? activations.mean(true, 0)
+                        : rows.exampleWeights(false, statistic.dataType()).mmul(statistic);
                 inferenceBatchSize = minibatch;
                 inferenceCount = count;
                 inferencePreviousMean = movingAverage ? previousMeanFor(getIterationCount()) : null;
@@ -317,14 +338,11 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
         PenaltyGraph.Evaluation result = graph(activations).evaluate(rows.rows(), weights, previous,
                 config.getDecay(), true);
-        if (!Double.isFinite(result.value())) {
-            throw new IllegalStateException("Non-finite sparsity penalty " + result.value() + " in SparsityLayer '"
-                    + layerName() + "': its activations contain NaN or infinite values. Check the input data "
-                    + "and lower the learning rate");
-        }
+        checkFinite(result.value());
         double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
         double factor = divisor * scaleFactor(minibatch);
         scaledGradient = rows.toActivationShape(result.gradient()).muli(factor);
+        gradientShape = activations.shape();
         scorePenalty = scaleValue(result.value(), minibatch);
         if (result.penaltyMean() != null) {
             lastMeanActivation = result.penaltyMean();
@@ -334,6 +352,36 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         }
         if (movingAverage) {
             advanceMovingAverage(iteration, result.penaltyMean());
+        }
+    }
+
+    /**
+     * Records the penalty of dense activations [m, n] without a mask, for KL, MSE and MAE. The graph takes the column
+     * mean q directly, and since dq_j/da_ij = 1/m every row of the activation gradient is d(penalty)/dq / m.
+     */
+    private void recordTrainingOnMean(INDArray activations, long minibatch) {
+        int iteration = getIterationCount();
+        INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
+        INDArray means = activations.mean(true, 0);
+        PenaltyGraph.Evaluation result = graph(activations).evaluateMean(means, previous, config.getDecay(), true);
+        checkFinite(result.value());
+        double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
+        double factor = divisor * scaleFactor(minibatch) / minibatch;
+        INDArray row = result.gradient().mul(factor);
+        scaledGradientRow = row.dataType() == activations.dataType() ? row : row.castTo(activations.dataType());
+        gradientShape = activations.shape();
+        scorePenalty = scaleValue(result.value(), minibatch);
+        lastMeanActivation = result.penaltyMean();
+        if (movingAverage) {
+            advanceMovingAverage(iteration, result.penaltyMean());
+        }
+    }
+
+    private void checkFinite(double penalty) {
+        if (!Double.isFinite(penalty)) {
+            throw new IllegalStateException("Non-finite sparsity penalty " + penalty + " in SparsityLayer '"
+                    + layerName() + "': its activations contain NaN or infinite values. Check the input data "
+                    + "and lower the learning rate");
         }
     }
 

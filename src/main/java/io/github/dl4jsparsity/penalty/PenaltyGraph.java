@@ -303,29 +303,63 @@ public final class PenaltyGraph {
                 return evaluateL1(rows, weights, withGradient);
             }
             INDArray rawMean = weights.mmul(cast(rows));
-            Map<String, INDArray> inputs = new HashMap<>();
-            inputs.put(BATCH_MEAN, rawMean);
-            List<String> outputs = new ArrayList<>(List.of(PENALTY));
-            if (movingAverage) {
-                putMovingAverageInputs(inputs, previousMean, decay);
-                outputs.add(SMOOTHED_MEAN);
-            }
-            Map<String, INDArray> values;
+            Evaluation onMean = evaluateOnMean(rawMean, previousMean, decay, withGradient);
             INDArray gradient = null;
             if (withGradient) {
-                OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
-                values = result.getOutputs();
                 // d(penalty)/da_ij = w_i d(penalty)/dq_j: the outer product of the weights and the mean's gradient.
-                INDArray meanGradient = result.getGradients().get(BATCH_MEAN);
-                gradient = weights.reshape(weights.length(), 1).mmul(meanGradient);
+                gradient = weights.reshape(weights.length(), 1).mmul(onMean.gradient());
                 gradient = gradient.dataType() == rows.dataType() ? gradient : gradient.castTo(rows.dataType());
-            } else {
-                values = sameDiff.output(inputs, outputs);
             }
-            INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
-            INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
-            return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, smoothed);
+            return new Evaluation(onMean.value(), gradient, onMean.batchMean(), onMean.penaltyMean());
         }
+    }
+
+    /**
+     * Computes the unscaled KL, MSE or MAE penalty from given per-unit means, and optionally its gradient with
+     * respect to those means, in one SameDiff execution. This is {@link #evaluate} for one row of weight 1, without
+     * the matrix products around the graph: callers that compute q themselves (a column mean of dense activations)
+     * use it and broadcast {@code d(penalty)/dq_j / m} over the minibatch.
+     *
+     * @param means q [1, n] (in [-1, 1] for a tanh graph, before the shift)
+     * @param previousMean qhat of the previous minibatch [1, n] for a moving-average graph, or null for its first
+     *        minibatch; ignored without a moving average
+     * @param decay moving-average decay d in [0, 1); ignored without a moving average
+     * @param withGradient whether to compute d(penalty)/dq
+     * @return the penalty, d(penalty)/dq [1, n] or null, q after the tanh shift and the mean the penalty used
+     * @throws UnsupportedOperationException for L1, whose value depends on every activation
+     */
+    public Evaluation evaluateMean(INDArray means, INDArray previousMean, double decay, boolean withGradient) {
+        if (spec.penalty() == SparsityPenalty.L1) {
+            throw new UnsupportedOperationException("evaluateMean is not defined for the L1 penalty: its value "
+                    + "depends on every activation, not on the mean activation");
+        }
+        INDArray row = means.reshape(1, means.length());
+        checkShape(row);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return evaluateOnMean(cast(row), previousMean, decay, withGradient);
+        }
+    }
+
+    private Evaluation evaluateOnMean(INDArray rawMean, INDArray previousMean, double decay, boolean withGradient) {
+        Map<String, INDArray> inputs = new HashMap<>();
+        inputs.put(BATCH_MEAN, rawMean);
+        List<String> outputs = new ArrayList<>(PENALTY_OUTPUT);
+        if (movingAverage) {
+            putMovingAverageInputs(inputs, previousMean, decay);
+            outputs.add(SMOOTHED_MEAN);
+        }
+        Map<String, INDArray> values;
+        INDArray gradient = null;
+        if (withGradient) {
+            OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
+            values = result.getOutputs();
+            gradient = result.getGradients().get(BATCH_MEAN).dup();
+        } else {
+            values = sameDiff.output(inputs, outputs);
+        }
+        INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
+        INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
+        return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, smoothed);
     }
 
     private Evaluation evaluateL1(INDArray rows, INDArray weights, boolean withGradient) {

@@ -2,6 +2,7 @@ package io.github.dl4jsparsity.penalty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -200,5 +201,35 @@ class PenaltyGraphTest {
             }
         }
         return g;
+    }
+
+    @Test
+    void evaluateMeanMatchesRowsGradient() {
+        PenaltyGraph graph = kl(0.1, 1.0, 2);
+        INDArray a = matrix(new double[][] {{0.2, 0.5}, {0.0, 0.1}, {0.4, 0.3}});
+
+        PenaltyGraph.ValueAndGradient rows = graph.valueAndGradient(a);
+        PenaltyGraph.Evaluation means = graph.evaluateMean(a.mean(true, 0), null, 0.0, true);
+
+        assertEquals(rows.value(), means.value(), 1e-12);
+        assertArrayEquals(new long[] {1, 2}, means.gradient().shape());
+        // Every row of the activation gradient is dP/dq divided by the minibatch size 3.
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(means.gradient().div(3.0).toDoubleVector(),
+                    rows.gradient().getRow(i).toDoubleVector(), 1e-12);
+        }
+    }
+
+    @Test
+    void evaluateMeanRejectsL1() {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.L1, 0.1, 1.0, EPS, false),
+                DataType.DOUBLE, 2);
+
+        UnsupportedOperationException error = assertThrows(
+                UnsupportedOperationException.class,
+                () -> graph.evaluateMean(Nd4j.zeros(DataType.DOUBLE, 1, 2), null, 0.0, true));
+
+        assertEquals("evaluateMean is not defined for the L1 penalty: its value depends on every activation, not on "
+                + "the mean activation", error.getMessage());
     }
 }
