@@ -43,7 +43,7 @@ final class TrainingOptions {
 
     @Option(names = "--learning-rate", description = "Learning rate in DL4J's units. Default: 1/784 = 0.0012755 "
             + "for SGD (the book's Keras rate 1.0 divided by 784, because DL4J sums the loss over pixels), 1e-3 for "
-            + "ADAM and NADAM.")
+            + "ADAM and NADAM, 0.1/784 = 0.00012755 for NESTEROVS (momentum 0.9).")
     Double learningRate;
 
     @Option(names = "--target", description = "Target sparsity p of the KL penalty, in (0, 1). Default: "

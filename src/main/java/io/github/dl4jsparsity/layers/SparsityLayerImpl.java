@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code k} undoes the division by the minibatch size that DL4J's updater applies to every gradient: {@code k = m}
  * with {@link PenaltyScaling#PER_MINIBATCH} and {@code k = 1} with {@link PenaltyScaling#PER_EXAMPLE} (both times 1/m
  * when the network is not in minibatch mode). For dense activations without a mask and a penalty on q (KL, MSE,
- * MAE) every row of d(penalty)/da is the same [1, n] row d(penalty)/dq / m, so the layer stores that row and the
- * backward pass broadcasts it into the workspace array it hands on; no [m, n] array is allocated outside the
+ * MAE), every row of d(penalty)/da equals the [1, n] row d(penalty)/dq / m. The layer stores only that row, and the
+ * backward pass broadcasts it into the workspace array it hands on, so no [m, n] array is allocated outside the
  * workspaces. An inference forward pass stores only the mean of the penalty's
  * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
  * {@code output()} costs one column mean more than the wrapped layer alone.

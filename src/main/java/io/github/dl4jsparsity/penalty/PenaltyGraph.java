@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>For KL, MSE and MAE the penalty depends on the activations only through the weighted mean of each unit,
  * {@code q_j = sum_i w_i a_ij} with example weights {@code w} [1, R] (1/R each, or a mask divided by its count).
- * This class computes q with one ND4J matrix product and feeds it to the graph as the placeholder "batchMean"
- * [1, n]; the graph computes:
+ * This class computes q with one ND4J matrix product (or takes it from the caller, see {@link #evaluateMean}) and
+ * feeds it to the graph as the placeholder "batchMean" [1, n]. The penalty is:
  * <pre>
  *   q_j    = (q_j + 1) / 2 for tanh activations, variable "meanActivation"
  *   qhat_j = f_j q_j + r_j                     moving average only, variable "smoothedMean"
@@ -32,10 +32,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *   MSE: penalty = beta * sum_j (qhat_j - p)^2               (mean_sqerr_loss op)
  *   MAE: penalty = beta * sum_j |qhat_j - p|                 (absolute_difference_loss op)
  * </pre>
- * SameDiff returns d(penalty)/dq, and the gradient with respect to each activation is
- * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row. Expressing the
- * penalty through fused loss ops keeps the graph at a handful of ops; on ND4J 1.0.0-M2.1 most of a SameDiff call's
- * time is bookkeeping per op, not arithmetic.
+ * With a moving average, and in the graph that {@link #define} adds to a caller's SameDiff model, every line above
+ * is a graph op. Without a moving average, the tanh shift and the squeeze are affine, so this class applies them to
+ * q before the placeholder, the graph is the single loss op, and the constant {@code -beta n H(p)} of KL is added
+ * to its output. SameDiff returns the gradient with respect to its input, and the chain rule through the affine map
+ * multiplies it by the map's scale. On ND4J 1.0.0-M2.1 most of a SameDiff call's time is bookkeeping per op, not
+ * arithmetic, so this takes a training call from six ops to two. The gradient with respect to each activation is
+ * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row.
  *
  * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
  * rows themselves as the placeholder "activations" [R, n] and the weights as "exampleWeights" [1, R].
@@ -86,6 +89,17 @@ public final class PenaltyGraph {
     private final long units;
     private final SameDiff sameDiff;
     private final boolean movingAverage;
+    /**
+     * Affine map {@code inputScale * q + inputShift} applied to the mean before it enters a graph without a moving
+     * average: the tanh shift, and for KL the squeeze. A graph with a moving average applies both itself (scale 1,
+     * shift 0).
+     */
+    private final double inputScale;
+    private final double inputShift;
+    /** Constant added to the graph's output: {@code -beta n H(p)} for KL without a moving average, otherwise 0. */
+    private final double valueOffset;
+    /** Constant added to each unit's term: {@code -H(p)} for KL without a moving average, otherwise 0. */
+    private final double unitOffset;
     private INDArray cachedWeights;
 
     /**
@@ -131,15 +145,63 @@ public final class PenaltyGraph {
                 SDVariable weights = sd.placeHolder(EXAMPLE_WEIGHTS, dataType, 1, -1);
                 sd.setLossVariables(define(sd, activations, weights, units, spec));
                 GradientFunctionBuilder.create(sd, ACTIVATIONS);
-            } else {
+            } else if (movingAverage) {
                 SDVariable batchMean = sd.placeHolder(BATCH_MEAN, dataType, 1, units);
-                SDVariable batchFactor = movingAverage ? sd.placeHolder(BATCH_FACTOR, dataType, 1, units) : null;
-                SDVariable previousTerm = movingAverage ? sd.placeHolder(PREVIOUS_TERM, dataType, 1, units) : null;
+                SDVariable batchFactor = sd.placeHolder(BATCH_FACTOR, dataType, 1, units);
+                SDVariable previousTerm = sd.placeHolder(PREVIOUS_TERM, dataType, 1, units);
                 sd.setLossVariables(defineOnMean(sd, batchMean, units, spec, batchFactor, previousTerm));
+                GradientFunctionBuilder.create(sd, BATCH_MEAN);
+            } else {
+                SDVariable mappedMean = sd.placeHolder(BATCH_MEAN, dataType, 1, units);
+                sd.setLossVariables(defineOnMappedMean(sd, mappedMean, units, spec));
                 GradientFunctionBuilder.create(sd, BATCH_MEAN);
             }
             this.sameDiff = sd;
         }
+        boolean mapped = !movingAverage && spec.penalty() != SparsityPenalty.L1;
+        boolean kl = mapped && spec.penalty() == SparsityPenalty.KL;
+        double shiftScale = spec.shiftFromTanh() ? 0.5 : 1.0;
+        double shiftOffset = spec.shiftFromTanh() ? 0.5 : 0.0;
+        double squeezeScale = kl ? 1.0 - 2.0 * spec.epsilon() : 1.0;
+        double squeezeOffset = kl ? spec.epsilon() : 0.0;
+        this.inputScale = mapped ? squeezeScale * shiftScale : 1.0;
+        this.inputShift = mapped ? squeezeScale * shiftOffset + squeezeOffset : 0.0;
+        this.unitOffset = kl ? -entropy(spec.target()) : 0.0;
+        this.valueOffset = kl ? spec.weight() * units * unitOffset : 0.0;
+    }
+
+    /** Returns the entropy {@code H(p) = -p ln p - (1 - p) ln(1 - p)} of a Bernoulli variable, in nats. */
+    private static double entropy(double p) {
+        return -(p * Math.log(p) + (1.0 - p) * Math.log(1.0 - p));
+    }
+
+    /**
+     * Defines the evaluation graph without a moving average: the placeholder receives the mean after the tanh shift
+     * and, for KL, after the squeeze, so the graph is the loss op alone, one op forward and one backward. On ND4J
+     * 1.0.0-M2.1 each op of a SameDiff call costs Java bookkeeping that dominates the arithmetic on [1, n] rows,
+     * which is why the two affine maps and the constant {@code -beta n H(p)} of KL stay outside the graph.
+     */
+    private static SDVariable defineOnMappedMean(SameDiff sd, SDVariable mappedMean, long units, PenaltySpec spec) {
+        DataType type = mappedMean.dataType();
+        SDVariable target = sd.constant("target", Nd4j.valueArrayOf(new long[] {1, units}, spec.target(), type));
+        SDVariable weight = sd.constant("weight", Nd4j.scalar(type, spec.weight()));
+        SDVariable one = sd.constant("one", Nd4j.scalar(type, 1.0));
+        return switch (spec.penalty()) {
+            case KL -> {
+                // beta * sum_j BCE(p, q'_j); the value adds -beta n H(p), which does not change the gradient.
+                sd.loss().logLoss(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE, 0.0);
+                yield sd.loss().logLoss(PENALTY, target, mappedMean, weight, LossReduce.SUM, 0.0);
+            }
+            case MSE -> {
+                sd.loss().meanSquaredError(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE);
+                yield sd.loss().meanSquaredError(PENALTY, target, mappedMean, weight, LossReduce.SUM);
+            }
+            case MAE -> {
+                sd.loss().absoluteDifference(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE);
+                yield sd.loss().absoluteDifference(PENALTY, target, mappedMean, weight, LossReduce.SUM);
+            }
+            default -> throw new IllegalStateException("Unhandled penalty " + spec.penalty());
+        };
     }
 
     /**
@@ -194,7 +256,7 @@ public final class PenaltyGraph {
                 double eps = spec.epsilon();
                 SDVariable squeezed = q.mul(1.0 - 2.0 * eps).add(eps);
                 // KL(p || q) = BCE(p, q) - H(p) with BCE(p, q) = -p ln q - (1 - p) ln(1 - q), H(p) = BCE(p, p).
-                double entropy = -(p * Math.log(p) + (1.0 - p) * Math.log(1.0 - p));
+                double entropy = entropy(p);
                 sd.loss().logLoss(null, target, squeezed, one, LossReduce.NONE, 0.0)
                         .sub(uniqueName(sd, UNIT_PENALTY), entropy);
                 yield sd.loss().logLoss(null, target, squeezed, weight, LossReduce.SUM, 0.0)
@@ -342,7 +404,7 @@ public final class PenaltyGraph {
 
     private Evaluation evaluateOnMean(INDArray rawMean, INDArray previousMean, double decay, boolean withGradient) {
         Map<String, INDArray> inputs = new HashMap<>();
-        inputs.put(BATCH_MEAN, rawMean);
+        inputs.put(BATCH_MEAN, mapInput(rawMean));
         List<String> outputs = new ArrayList<>(PENALTY_OUTPUT);
         if (movingAverage) {
             putMovingAverageInputs(inputs, previousMean, decay);
@@ -353,13 +415,22 @@ public final class PenaltyGraph {
         if (withGradient) {
             OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
             values = result.getOutputs();
-            gradient = result.getGradients().get(BATCH_MEAN).dup();
+            // The chain rule through the affine input map multiplies by its scale; mul also detaches the result.
+            gradient = result.getGradients().get(BATCH_MEAN).mul(inputScale);
         } else {
             values = sameDiff.output(inputs, outputs);
         }
         INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
         INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
-        return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, smoothed);
+        return new Evaluation(values.get(PENALTY).getDouble(0) + valueOffset, gradient, batchMean, smoothed);
+    }
+
+    /** Applies the affine input map of a graph without a moving average; returns the mean itself otherwise. */
+    private INDArray mapInput(INDArray rawMean) {
+        if (inputScale == 1.0 && inputShift == 0.0) {
+            return rawMean;
+        }
+        return rawMean.mul(inputScale).addi(inputShift);
     }
 
     private Evaluation evaluateL1(INDArray rows, INDArray weights, boolean withGradient) {
@@ -402,11 +473,12 @@ public final class PenaltyGraph {
             INDArray row = cast(meanActivations).reshape(1, meanActivations.length());
             checkShape(row);
             Map<String, INDArray> inputs = new HashMap<>();
-            inputs.put(BATCH_MEAN, row);
+            inputs.put(BATCH_MEAN, mapInput(row));
             if (movingAverage) {
                 putMovingAverageInputs(inputs, null, 0.0);
             }
-            return sameDiff.output(inputs, UNIT_PENALTY).get(UNIT_PENALTY);
+            INDArray values = sameDiff.output(inputs, UNIT_PENALTY).get(UNIT_PENALTY);
+            return unitOffset == 0.0 ? values : values.add(unitOffset);
         }
     }
 

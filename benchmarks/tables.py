@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Prints the Markdown tables of docs/benchmarks.md from JMH JSON result files.
+
+Usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...]
+
+Each file is one JMH run (one thread setting). Times are JMH's average time per operation with its 99.9% error.
+A ratio a/b is given with an error from the two relative errors added in quadrature, a first-order estimate that
+assumes the two figures are independent.
+"""
+import json
+import math
+import sys
+
+
+def load(path):
+    """Returns {(benchmark, params tuple): (score, error, unit)} for one JMH JSON file."""
+    with open(path) as handle:
+        entries = json.load(handle)
+    results = {}
+    for entry in entries:
+        name = entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]
+        params = tuple(sorted(entry.get("params", {}).items()))
+        metric = entry["primaryMetric"]
+        error = float(metric["scoreError"]) if metric["scoreError"] != "NaN" else float("nan")
+        results[(name, params)] = (metric["score"], error, metric["scoreUnit"])
+    return results
+
+
+def find(results, name, **params):
+    wanted = {key: str(value) for key, value in params.items()}
+    for (entry_name, entry_params), value in results.items():
+        if entry_name == name and all(dict(entry_params).get(k) == v for k, v in wanted.items()):
+            return value
+    return None
+
+
+def timing(value):
+    if value is None:
+        return "n/a"
+    score, error, _ = value
+    digits = 3 if score < 10 else 2 if score < 100 else 1
+    return f"{score:.{digits}f} ± {error:.{digits}f}"
+
+
+def ratio(numerator, denominator):
+    if numerator is None or denominator is None:
+        return "n/a"
+    value = numerator[0] / denominator[0]
+    relative = math.hypot(numerator[1] / numerator[0], denominator[1] / denominator[0])
+    return f"{value:.3f} ± {value * relative:.3f}"
+
+
+def print_tables(path):
+    results = load(path)
+    print(f"Results file: `{path}`\n")
+    print("| minibatch | coding | baseline (ms) | library KL (ms) | floor (ms) | PyTorch (ms) | PyTorch + KL (ms) "
+          "| library/baseline | floor/baseline | baseline/PyTorch | library/(PyTorch + KL) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for minibatch in (32, 256):
+        for units in (300, 2000):
+            step = dict(codingUnits=units, minibatch=minibatch)
+            baseline = find(results, "TrainingStepBenchmark.fitStep", variant="BASELINE", **step)
+            library = find(results, "TrainingStepBenchmark.fitStep", variant="LIBRARY", **step)
+            floor = find(results, "TrainingStepBenchmark.fitStep", variant="FLOOR", **step)
+            torch = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="false", **step)
+            torch_kl = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="true", **step)
+            print(f"| {minibatch} | {units} | {timing(baseline)} | {timing(library)} | {timing(floor)} "
+                  f"| {timing(torch)} | {timing(torch_kl)} | {ratio(library, baseline)} | {ratio(floor, baseline)} "
+                  f"| {ratio(baseline, torch)} | {ratio(library, torch_kl)} |")
+    print()
+    print("| minibatch | coding | output() baseline (ms) | output() library (ms) | library/baseline "
+          "| penalty, library (µs) | penalty, floor (µs) | library/floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    for minibatch in (32, 256):
+        for units in (300, 2000):
+            step = dict(codingUnits=units, minibatch=minibatch)
+            out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
+            out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
+            pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)
+            pen_floor = find(results, "PenaltyBenchmark.closedForm", **step)
+            print(f"| {minibatch} | {units} | {timing(out_base)} | {timing(out_lib)} | {ratio(out_lib, out_base)} "
+                  f"| {timing(pen_lib)} | {timing(pen_floor)} | {ratio(pen_lib, pen_floor)} |")
+    print()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...]")
+    for argument in sys.argv[1:]:
+        print_tables(argument)
