@@ -388,7 +388,7 @@ public class SparsityLayer extends BaseWrapperLayer {
 
         /** Sets the kind of penalty (default KL). */
         public Builder penalty(SparsityPenalty penalty) {
-            this.penalty = penalty;
+            this.penalty = Objects.requireNonNull(penalty, "penalty");
             return this;
         }
 
@@ -406,7 +406,7 @@ public class SparsityLayer extends BaseWrapperLayer {
 
         /** Sets how the penalty scales with the minibatch size (default PER_MINIBATCH). */
         public Builder scaling(PenaltyScaling scaling) {
-            this.scaling = scaling;
+            this.scaling = Objects.requireNonNull(scaling, "scaling");
             return this;
         }
 
@@ -418,7 +418,7 @@ public class SparsityLayer extends BaseWrapperLayer {
 
         /** Sets the estimator of the mean activation (default MINIBATCH_MEAN). */
         public Builder estimator(MeanEstimator estimator) {
-            this.estimator = estimator;
+            this.estimator = Objects.requireNonNull(estimator, "estimator");
             return this;
         }
 
@@ -452,6 +452,11 @@ public class SparsityLayer extends BaseWrapperLayer {
             if (iDropout != null) {
                 throw new org.deeplearning4j.exception.DL4JInvalidConfigException("Invalid dropout on "
                         + "SparsityLayer: set dropout on the wrapped layer instead, which applies it to its input");
+            }
+            if (allParamConstraints != null || weightConstraints != null || biasConstraints != null) {
+                throw new org.deeplearning4j.exception.DL4JInvalidConfigException("Invalid constraints on "
+                        + "SparsityLayer: the wrapper has no parameters of its own, so set the constraints on the "
+                        + "wrapped layer instead");
             }
             SparsityLayer built = new SparsityLayer(layer, penalty, target, weight, scaling, epsilon, estimator,
                     decay);

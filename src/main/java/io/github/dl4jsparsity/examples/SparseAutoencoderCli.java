@@ -33,6 +33,11 @@ public final class SparseAutoencoderCli implements Runnable {
                 cmd.getErr().println("Error: " + error.getMessage());
                 return 2;
             }
+            if (error instanceof IllegalStateException) {
+                // Training failed, for example because it diverged; the message names the cause and the fix.
+                cmd.getErr().println("Error: " + error.getMessage());
+                return 1;
+            }
             if (error instanceof java.io.IOException) {
                 cmd.getErr().println("Error: failed to write the outputs: " + error);
                 return 1;

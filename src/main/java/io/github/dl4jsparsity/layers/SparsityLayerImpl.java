@@ -380,8 +380,8 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     private void checkFinite(double penalty) {
         if (!Double.isFinite(penalty)) {
             throw new IllegalStateException("Non-finite sparsity penalty " + penalty + " in SparsityLayer '"
-                    + layerName() + "': its activations contain NaN or infinite values. Check the input data "
-                    + "and lower the learning rate");
+                    + layerName() + "': training has diverged or the input contains NaN or infinite values. Check "
+                    + "the input data, and lower the learning rate or the penalty weight");
         }
     }
 

@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * SameDiff graph of a sparsity penalty, differentiated by SameDiff autodiff, for activations laid out as rows [R, n].
@@ -130,6 +132,11 @@ public final class PenaltyGraph {
         }
         if (units < 1) {
             throw new IllegalArgumentException("Invalid units = " + units + ": a penalty graph needs at least 1 unit");
+        }
+        if (dataType == DataType.FLOAT && spec.weight() > Float.MAX_VALUE) {
+            throw new IllegalArgumentException("Invalid weight = " + spec.weight() + " for a FLOAT network: it "
+                    + "overflows float32, whose largest value is " + Float.MAX_VALUE + "; use a smaller weight or a "
+                    + "DOUBLE network");
         }
         if (movingAverage && spec.penalty() == SparsityPenalty.L1) {
             throw new IllegalArgumentException("Invalid movingAverage = true for the L1 penalty: L1 sums absolute "
@@ -402,7 +409,9 @@ public final class PenaltyGraph {
         }
     }
 
-    private Evaluation evaluateOnMean(INDArray rawMean, INDArray previousMean, double decay, boolean withGradient) {
+    private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
+                                      boolean withGradient) {
+        INDArray rawMean = clampMean(unclampedMean);
         Map<String, INDArray> inputs = new HashMap<>();
         inputs.put(BATCH_MEAN, mapInput(rawMean));
         List<String> outputs = new ArrayList<>(PENALTY_OUTPUT);
@@ -423,6 +432,22 @@ public final class PenaltyGraph {
         INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
         INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
         return new Evaluation(values.get(PENALTY).getDouble(0) + valueOffset, gradient, batchMean, smoothed);
+    }
+
+    /**
+     * Returns the KL mean with values above 1 set to 1, as a new array; returns other penalties' means unchanged. A
+     * mean of activations in [0, 1] can round slightly above 1 in float32 (ten 1.0f rows weighted 0.1f each sum to
+     * 1.0000001f), and the squeezed mean then reaches 1, where ln(1 - q') is not finite. NaN stays NaN, so a
+     * diverged network is still reported. The clamp sits outside the graph, so the gradient at 1 passes to the mean
+     * unchanged. Means below 0 (or -1 for tanh) need no clamp, because rounding there stays far inside the squeeze.
+     */
+    private INDArray clampMean(INDArray mean) {
+        if (spec.penalty() != SparsityPenalty.KL) {
+            return mean;
+        }
+        INDArray clamped = mean.dup();
+        BooleanIndexing.replaceWhere(clamped, 1.0, Conditions.greaterThan(1.0));
+        return clamped;
     }
 
     /** Applies the affine input map of a graph without a moving average; returns the mean itself otherwise. */

@@ -33,6 +33,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -183,6 +184,25 @@ class SparsityLayerConfigTest {
     void dropoutOnWrapperRejected() {
         assertEquals("Invalid dropout on SparsityLayer: set dropout on the wrapped layer instead, which applies it "
                 + "to its input", messageOf(() -> builder().dropOut(0.5).build()));
+    }
+
+    @Test
+    void constraintsOnWrapperRejected() {
+        String expected = "Invalid constraints on SparsityLayer: the wrapper has no parameters of its own, so set the "
+                + "constraints on the wrapped layer instead";
+
+        assertEquals(expected, messageOf(() -> builder().constrainWeights(new MaxNormConstraint(1.0, 1)).build()));
+        assertEquals(expected, messageOf(() -> builder().constrainBias(new MaxNormConstraint(1.0, 1)).build()));
+        assertEquals(expected,
+                messageOf(() -> builder().constrainAllParameters(new MaxNormConstraint(1.0, 1)).build()));
+    }
+
+    @Test
+    void builderRejectsNullChoices() {
+        assertEquals("penalty", assertThrows(NullPointerException.class, () -> builder().penalty(null)).getMessage());
+        assertEquals("scaling", assertThrows(NullPointerException.class, () -> builder().scaling(null)).getMessage());
+        assertEquals("estimator",
+                assertThrows(NullPointerException.class, () -> builder().estimator(null)).getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.dl4jsparsity.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -164,6 +165,27 @@ class SparseAutoencoderCliTest {
         assertEquals(2, run.exitCode());
         assertEquals("Error: Fashion-MNIST directory not found: " + missing.toAbsolutePath()
                 + " (explicit data directory)\n", run.err());
+    }
+
+    @Test
+    void floatOverflowingWeightReported() {
+        Execution run = execute("train", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test", "10",
+                "--weight", "1e39", "--output", tempDir.toString());
+
+        assertEquals(2, run.exitCode());
+        assertEquals("Error: Invalid weight = 1.0E39 for a FLOAT network: it overflows float32, whose largest value "
+                + "is 3.4028235E38; use a smaller weight or a DOUBLE network\n", run.err());
+    }
+
+    @Test
+    void divergedTrainingReportedWithoutStackTrace() {
+        Execution run = execute("train", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test", "10",
+                "--penalty", "l1", "--weight", "1e30", "--output", tempDir.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("Error: "), run.err());
+        assertTrue(run.err().contains("lower the learning rate"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace expected: " + run.err());
     }
 
     @Test

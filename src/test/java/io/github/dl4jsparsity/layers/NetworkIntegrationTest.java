@@ -279,8 +279,9 @@ class NetworkIntegrationTest {
 
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> net.fit(data));
 
-        assertEquals("Non-finite sparsity penalty NaN in SparsityLayer 'layer0': its activations contain NaN or "
-                + "infinite values. Check the input data and lower the learning rate", error.getMessage());
+        assertEquals("Non-finite sparsity penalty NaN in SparsityLayer 'layer0': training has diverged or the input "
+                + "contains NaN or infinite values. Check the input data, and lower the learning rate or the penalty "
+                + "weight", error.getMessage());
     }
 
     @Test

@@ -232,4 +232,47 @@ class PenaltyGraphTest {
         assertEquals("evaluateMean is not defined for the L1 penalty: its value depends on every activation, not on "
                 + "the mean activation", error.getMessage());
     }
+
+    @Test
+    void saturatedMeanRoundingStaysFinite() {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false),
+                DataType.FLOAT, 300);
+        double single = graph.value(Nd4j.ones(DataType.FLOAT, 1, 300));
+
+        double unsaturated = graph.value(Nd4j.valueArrayOf(new long[] {1, 300}, 0.9, DataType.FLOAT));
+
+        assertTrue(Double.isFinite(single) && single > unsaturated, "penalty of one saturated row: " + single);
+        // Weights 1/m in float32 make the mean of m ones round above 1 for some m (1.0000001f for m = 10), or just
+        // below it, where the penalty changes fast but stays finite.
+        for (int m : new int[] {3, 7, 10, 32, 200, 1000}) {
+            double value = graph.value(Nd4j.ones(DataType.FLOAT, m, 300));
+            assertTrue(Double.isFinite(value) && value > unsaturated, "minibatch " + m + ": " + value);
+        }
+    }
+
+    @Test
+    void saturatedMovingAverageStaysFinite() {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false),
+                DataType.FLOAT, 300, true);
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 10, 300);
+        INDArray weights = Nd4j.valueArrayOf(new long[] {1, 10}, 0.1, DataType.FLOAT);
+
+        PenaltyGraph.Evaluation first = graph.evaluate(ones, weights, null, 0.9, true);
+        PenaltyGraph.Evaluation second = graph.evaluate(ones, weights, first.penaltyMean(), 0.9, true);
+
+        assertTrue(Double.isFinite(first.value()), "first minibatch: " + first.value());
+        assertTrue(Double.isFinite(second.value()), "second minibatch: " + second.value());
+        for (float g : second.gradient().ravel().toFloatVector()) {
+            assertTrue(Float.isFinite(g) && g > 0f, "gradient of a saturated unit must be finite and positive: " + g);
+        }
+    }
+
+    @Test
+    void floatWeightOverflowRejected() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new PenaltyGraph(
+                new PenaltySpec(SparsityPenalty.KL, 0.1, 1e39, EPS, false), DataType.FLOAT, 2));
+
+        assertEquals("Invalid weight = 1.0E39 for a FLOAT network: it overflows float32, whose largest value is "
+                + "3.4028235E38; use a smaller weight or a DOUBLE network", error.getMessage());
+    }
 }
