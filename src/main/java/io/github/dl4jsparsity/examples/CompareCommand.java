@@ -24,8 +24,8 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--kl-weight", description = "KL weight in DL4J's units. Default: 784 x 0.05 = 39.2 with "
-            + "PER_EXAMPLE (divided by the minibatch size with PER_MINIBATCH).")
+    @Option(names = "--kl-weight", description = "KL weight in DL4J's units. Default: 784 x 0.0125 = 9.8 with "
+            + "PER_EXAMPLE (divided by the minibatch size with PER_MINIBATCH); the book's Keras 0.05 is 39.2.")
     Double klWeight;
 
     @Option(names = "--l1-weight", description = "L1 weight in DL4J's units. Default: 784 x 1e-3 = 0.784 with "
@@ -55,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
                 case KL -> klWeight;
             };
             double beta = explicit != null ? explicit
-                    : GeronAutoencoder.bookWeight(penalty, options.scaling, options.batchSize);
+                    : GeronAutoencoder.defaultWeight(penalty, options.scaling, options.batchSize);
             GeronAutoencoder.Settings settings = new GeronAutoencoder.Settings(penalty, options.target, beta,
                     options.scaling, options.optimizer, options.effectiveLearningRate(), options.seed);
             results.add(trainer.run(penalty.label(), settings, options.output.resolve(penalty.label()), saveModel));

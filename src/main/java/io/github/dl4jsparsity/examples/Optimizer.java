@@ -8,11 +8,14 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /** Optimizer of the example autoencoder, as named on the command line, with its default learning rate. */
 public enum Optimizer {
-    /** Plain SGD; default rate 1/784, the book's Keras rate 1.0 on DL4J's loss, which is 784 times larger. */
-    SGD(GeronAutoencoder.KERAS_LEARNING_RATE / GeronAutoencoder.KERAS_LOSS_RATIO),
+    /**
+     * Plain SGD; default rate 4/784, the Keras rate 4.0 on DL4J's loss, which is 784 times larger. The book uses
+     * Keras rate 1.0, which is 1/784 here.
+     */
+    SGD(GeronAutoencoder.DEFAULT_KERAS_LEARNING_RATE / GeronAutoencoder.KERAS_LOSS_RATIO),
     /**
      * SGD with Nesterov momentum 0.9; default rate 0.1/784, so that the step size in a steady direction, rate / (1 -
-     * momentum), equals plain SGD's default.
+     * momentum), equals the book's plain SGD rate.
      */
     NESTEROVS(0.1 * GeronAutoencoder.KERAS_LEARNING_RATE / GeronAutoencoder.KERAS_LOSS_RATIO),
     /** Adam; it rescales gradients, so the usual Keras rate carries over. */

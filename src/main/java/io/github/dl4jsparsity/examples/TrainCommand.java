@@ -27,9 +27,9 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.", defaultValue = "KL")
     PenaltyChoice penalty;
 
-    @Option(names = "--weight", description = "Penalty weight beta in DL4J's units. Default: the book's Keras "
-            + "weight times 784 (KL 0.05 -> 39.2, L1 1e-3 -> 0.784 with PER_EXAMPLE; divided by the minibatch "
-            + "size with PER_MINIBATCH).")
+    @Option(names = "--weight", description = "Penalty weight beta in DL4J's units. Default: a Keras weight times "
+            + "784 (KL 0.0125 -> 9.8, L1 1e-3 -> 0.784 with PER_EXAMPLE; divided by the minibatch size with "
+            + "PER_MINIBATCH). The book's KL weight 0.05 is 39.2.")
     Double weight;
 
     @Option(names = "--save-model", description = "Also write the trained network as model.zip with "
@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
         FashionMnistData data = options.load();
         log.info("Data: {}", data.description());
         double beta = weight != null ? weight
-                : GeronAutoencoder.bookWeight(penalty, options.scaling, options.batchSize);
+                : GeronAutoencoder.defaultWeight(penalty, options.scaling, options.batchSize);
         GeronAutoencoder.Settings settings = new GeronAutoencoder.Settings(penalty, options.target, beta,
                 options.scaling, options.optimizer, options.effectiveLearningRate(), options.seed);
         Trainer trainer = new Trainer(data, options.epochs, options.batchSize, System.err);

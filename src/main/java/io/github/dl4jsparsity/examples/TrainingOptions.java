@@ -41,8 +41,9 @@ final class TrainingOptions {
             + "as in the book.", defaultValue = "SGD")
     Optimizer optimizer;
 
-    @Option(names = "--learning-rate", description = "Learning rate in DL4J's units. Default: 1/784 = 0.0012755 "
-            + "for SGD (the book's Keras rate 1.0 divided by 784, because DL4J sums the loss over pixels), 1e-3 for "
+    @Option(names = "--learning-rate", description = "Learning rate in DL4J's units. Default: 4/784 = 0.0051020 "
+            + "for SGD (Keras rate 4.0 divided by 784, because DL4J sums the loss over pixels; the book uses 1.0, "
+            + "which is 1/784 here), 1e-3 for "
             + "ADAM and NADAM, 0.1/784 = 0.00012755 for NESTEROVS (momentum 0.9).")
     Double learningRate;
 

@@ -73,7 +73,7 @@ class SparseAutoencoderCliTest {
         assertEquals(1, runs.size());
         Map<String, Object> kl = runs.get(0);
         assertEquals("kl", kl.get("penalty"));
-        assertEquals(39.2, number(kl, "weight"), 1e-9);
+        assertEquals(9.8, number(kl, "weight"), 1e-9);
         double loss = number(kl, "testReconstructionLoss");
         assertTrue(loss > 50 && loss < 600, "reconstruction loss per image " + loss);
         double meanQ = number(kl, "meanOfUnitMeans");

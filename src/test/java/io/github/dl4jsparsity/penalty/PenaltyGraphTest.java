@@ -241,12 +241,14 @@ class PenaltyGraphTest {
 
         double unsaturated = graph.value(Nd4j.valueArrayOf(new long[] {1, 300}, 0.9, DataType.FLOAT));
 
-        assertTrue(Double.isFinite(single) && single > unsaturated, "penalty of one saturated row: " + single);
+        assertTrue(Double.isFinite(single), "penalty of one saturated row: " + single);
+        assertTrue(single > unsaturated, "saturated " + single + " against q = 0.9: " + unsaturated);
         // Weights 1/m in float32 make the mean of m ones round above 1 for some m (1.0000001f for m = 10), or just
         // below it, where the penalty changes fast but stays finite.
         for (int m : new int[] {3, 7, 10, 32, 200, 1000}) {
             double value = graph.value(Nd4j.ones(DataType.FLOAT, m, 300));
-            assertTrue(Double.isFinite(value) && value > unsaturated, "minibatch " + m + ": " + value);
+            assertTrue(Double.isFinite(value), "minibatch " + m + ": " + value);
+            assertTrue(value > unsaturated, "minibatch " + m + ": " + value + " against q = 0.9: " + unsaturated);
         }
     }
 
@@ -263,7 +265,8 @@ class PenaltyGraphTest {
         assertTrue(Double.isFinite(first.value()), "first minibatch: " + first.value());
         assertTrue(Double.isFinite(second.value()), "second minibatch: " + second.value());
         for (float g : second.gradient().ravel().toFloatVector()) {
-            assertTrue(Float.isFinite(g) && g > 0f, "gradient of a saturated unit must be finite and positive: " + g);
+            assertTrue(Float.isFinite(g), "gradient of a saturated unit must be finite: " + g);
+            assertTrue(g > 0f, "gradient of a saturated unit must push it down: " + g);
         }
     }
 
