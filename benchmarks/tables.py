@@ -38,7 +38,12 @@ def timing(value):
     if value is None:
         return "n/a"
     score, error, _ = value
-    digits = 3 if score < 10 else 2 if score < 100 else 1
+    if score < 10:
+        digits = 3
+    elif score < 100:
+        digits = 2
+    else:
+        digits = 1
     return f"{score:.{digits}f} ± {error:.{digits}f}"
 
 
