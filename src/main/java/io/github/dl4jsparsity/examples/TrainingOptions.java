@@ -110,6 +110,11 @@ final class TrainingOptions {
             throw new CommandLine.ParameterException(commandLine, "Invalid " + option + " " + value + ": the "
                     + "penalty weight must be a finite number >= 0");
         }
+        if (value != null && value > Float.MAX_VALUE) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid " + option + " " + value + ": the "
+                    + "example network computes in float32, so the penalty weight must be at most "
+                    + Float.MAX_VALUE);
+        }
     }
 
     /** Loads the data from the first available source. */

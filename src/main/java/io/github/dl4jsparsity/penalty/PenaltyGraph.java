@@ -474,7 +474,7 @@ public final class PenaltyGraph {
         boolean first = previousMean == null;
         inputs.put(BATCH_FACTOR, Nd4j.valueArrayOf(new long[] {1, units}, first ? 1.0 : 1.0 - decay, dataType));
         inputs.put(PREVIOUS_TERM, first ? Nd4j.zeros(dataType, 1, units)
-                : cast(previousMean.reshape(1, units)).mul(decay));
+                : cast(clampMean(previousMean.reshape(1, units))).mul(decay));
     }
 
     /** Returns whether this graph was built with the moving-average placeholders. */

@@ -168,13 +168,19 @@ class SparseAutoencoderCliTest {
     }
 
     @Test
-    void floatOverflowingWeightReported() {
-        Execution run = execute("train", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test", "10",
+    void floatOverflowingWeightRejected() {
+        Execution train = execute("train", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test", "10",
                 "--weight", "1e39", "--output", tempDir.toString());
+        Execution compare = execute("compare", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test",
+                "10", "--kl-weight", "1e39", "--output", tempDir.toString());
 
-        assertEquals(2, run.exitCode());
-        assertEquals("Error: Invalid weight = 1.0E39 for a FLOAT network: it overflows float32, whose largest value "
-                + "is 3.4028235E38; use a smaller weight or a DOUBLE network\n", run.err());
+        assertEquals(2, train.exitCode());
+        assertTrue(train.err().startsWith("Invalid --weight 1.0E39: the example network computes in float32, so the "
+                + "penalty weight must be at most 3.4028235E38"), train.err());
+        assertEquals(2, compare.exitCode());
+        assertTrue(compare.err().startsWith("Invalid --kl-weight 1.0E39: the example network computes in float32"),
+                compare.err());
+        assertTrue(Files.notExists(tempDir.resolve("none")), "no run may start before the options are checked");
     }
 
     @Test

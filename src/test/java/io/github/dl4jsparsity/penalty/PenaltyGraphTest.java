@@ -278,4 +278,18 @@ class PenaltyGraphTest {
         assertEquals("Invalid weight = 1.0E39 for a FLOAT network: it overflows float32, whose largest value is "
                 + "3.4028235E38; use a smaller weight or a DOUBLE network", error.getMessage());
     }
+
+    @Test
+    void movingAverageOfRoundedMeansStaysFinite() {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false),
+                DataType.FLOAT, 300, true);
+        INDArray rounded = Nd4j.valueArrayOf(new long[] {1, 300}, 1.0000001, DataType.FLOAT);
+
+        assertTrue(rounded.getFloat(0) > 1f, "the test needs a float32 mean above 1");
+        for (double decay : new double[] {0.9, 0.95, 0.99, 0.999}) {
+            PenaltyGraph.Evaluation result = graph.evaluateMean(rounded, rounded, decay, true);
+            assertTrue(Double.isFinite(result.value()), "decay " + decay + ": " + result.value());
+            assertTrue(Float.isFinite(result.gradient().getFloat(0)), "decay " + decay + " gradient");
+        }
+    }
 }
