@@ -27,9 +27,9 @@ def load(path):
 
 
 def find(results, name, **params):
-    wanted = {key: str(value) for key, value in params.items()}
+    expected = {key: str(value) for key, value in params.items()}
     for (entry_name, entry_params), value in results.items():
-        if entry_name == name and all(dict(entry_params).get(k) == v for k, v in wanted.items()):
+        if entry_name == name and all(dict(entry_params).get(k) == v for k, v in expected.items()):
             return value
     return None
 
@@ -55,37 +55,48 @@ def ratio(numerator, denominator):
     return f"{value:.3f} ± {value * relative:.3f}"
 
 
+def training_row(results, step):
+    """Returns the cells of one training-step row: five timings and four ratios."""
+    baseline = find(results, "TrainingStepBenchmark.fitStep", variant="BASELINE", **step)
+    library = find(results, "TrainingStepBenchmark.fitStep", variant="LIBRARY", **step)
+    floor = find(results, "TrainingStepBenchmark.fitStep", variant="FLOOR", **step)
+    torch = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="false", **step)
+    torch_kl = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="true", **step)
+    return [timing(baseline), timing(library), timing(floor), timing(torch), timing(torch_kl),
+            ratio(library, baseline), ratio(floor, baseline), ratio(baseline, torch), ratio(library, torch_kl)]
+
+
+def inference_row(results, step):
+    """Returns the cells of one row of inference and penalty-alone timings with their ratios."""
+    out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
+    out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
+    pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)
+    pen_floor = find(results, "PenaltyBenchmark.closedForm", **step)
+    return [timing(out_base), timing(out_lib), ratio(out_lib, out_base),
+            timing(pen_lib), timing(pen_floor), ratio(pen_lib, pen_floor)]
+
+
+def print_table(results, header, row_cells):
+    """Prints one Markdown table with a row per minibatch size and coding width."""
+    columns = ["minibatch", "coding"] + header
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for minibatch in (32, 256):
+        for units in (300, 2000):
+            cells = [str(minibatch), str(units)] + row_cells(results, dict(codingUnits=units, minibatch=minibatch))
+            print("| " + " | ".join(cells) + " |")
+    print()
+
+
 def print_tables(path):
     results = load(path)
     print(f"Results file: `{path}`\n")
-    print("| minibatch | coding | baseline (ms) | library KL (ms) | floor (ms) | PyTorch (ms) | PyTorch + KL (ms) "
-          "| library/baseline | floor/baseline | baseline/PyTorch | library/(PyTorch + KL) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for minibatch in (32, 256):
-        for units in (300, 2000):
-            step = dict(codingUnits=units, minibatch=minibatch)
-            baseline = find(results, "TrainingStepBenchmark.fitStep", variant="BASELINE", **step)
-            library = find(results, "TrainingStepBenchmark.fitStep", variant="LIBRARY", **step)
-            floor = find(results, "TrainingStepBenchmark.fitStep", variant="FLOOR", **step)
-            torch = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="false", **step)
-            torch_kl = find(results, "TorchTrainingStepBenchmark.trainStep", penalized="true", **step)
-            print(f"| {minibatch} | {units} | {timing(baseline)} | {timing(library)} | {timing(floor)} "
-                  f"| {timing(torch)} | {timing(torch_kl)} | {ratio(library, baseline)} | {ratio(floor, baseline)} "
-                  f"| {ratio(baseline, torch)} | {ratio(library, torch_kl)} |")
-    print()
-    print("| minibatch | coding | output() baseline (ms) | output() library (ms) | library/baseline "
-          "| penalty, library (µs) | penalty, floor (µs) | library/floor |")
-    print("|---|---|---|---|---|---|---|---|")
-    for minibatch in (32, 256):
-        for units in (300, 2000):
-            step = dict(codingUnits=units, minibatch=minibatch)
-            out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
-            out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
-            pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)
-            pen_floor = find(results, "PenaltyBenchmark.closedForm", **step)
-            print(f"| {minibatch} | {units} | {timing(out_base)} | {timing(out_lib)} | {ratio(out_lib, out_base)} "
-                  f"| {timing(pen_lib)} | {timing(pen_floor)} | {ratio(pen_lib, pen_floor)} |")
-    print()
+    print_table(results, ["baseline (ms)", "library KL (ms)", "floor (ms)", "PyTorch (ms)", "PyTorch + KL (ms)",
+                          "library/baseline", "floor/baseline", "baseline/PyTorch", "library/(PyTorch + KL)"],
+                training_row)
+    print_table(results, ["output() baseline (ms)", "output() library (ms)", "library/baseline",
+                          "penalty, library (µs)", "penalty, floor (µs)", "library/floor"],
+                inference_row)
 
 
 if __name__ == "__main__":

@@ -192,19 +192,19 @@ public final class PenaltyGraph {
         DataType type = mappedMean.dataType();
         SDVariable target = sd.constant("target", Nd4j.valueArrayOf(new long[] {1, units}, spec.target(), type));
         SDVariable weight = sd.constant("weight", Nd4j.scalar(type, spec.weight()));
-        SDVariable one = sd.constant("one", Nd4j.scalar(type, 1.0));
+        SDVariable unitWeight = sd.constant("unitWeight", Nd4j.scalar(type, 1.0));
         return switch (spec.penalty()) {
             case KL -> {
                 // beta * sum_j BCE(p, q'_j); the value adds -beta n H(p), which does not change the gradient.
-                sd.loss().logLoss(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE, 0.0);
+                sd.loss().logLoss(UNIT_PENALTY, target, mappedMean, unitWeight, LossReduce.NONE, 0.0);
                 yield sd.loss().logLoss(PENALTY, target, mappedMean, weight, LossReduce.SUM, 0.0);
             }
             case MSE -> {
-                sd.loss().meanSquaredError(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE);
+                sd.loss().meanSquaredError(UNIT_PENALTY, target, mappedMean, unitWeight, LossReduce.NONE);
                 yield sd.loss().meanSquaredError(PENALTY, target, mappedMean, weight, LossReduce.SUM);
             }
             case MAE -> {
-                sd.loss().absoluteDifference(UNIT_PENALTY, target, mappedMean, one, LossReduce.NONE);
+                sd.loss().absoluteDifference(UNIT_PENALTY, target, mappedMean, unitWeight, LossReduce.NONE);
                 yield sd.loss().absoluteDifference(PENALTY, target, mappedMean, weight, LossReduce.SUM);
             }
             default -> throw new IllegalStateException("Unhandled penalty " + spec.penalty());
