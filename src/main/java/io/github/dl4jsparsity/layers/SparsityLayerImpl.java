@@ -30,6 +30,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,11 +174,11 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         }
         INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
                 epsilon.shape(), epsilon.ordering());
-        total.assign(epsilon);
+        // One op writes epsilon plus the penalty's gradient into the new array; epsilon itself stays unchanged.
         if (scaledGradientRow != null) {
-            total.addiRowVector(scaledGradientRow);
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, scaledGradientRow, total, 1));
         } else {
-            total.addi(scaledGradient);
+            Nd4j.getExecutioner().exec(new AddOp(epsilon, scaledGradient, total));
         }
         clearGradient();
         return underlying.backpropGradient(total, workspaceMgr);
@@ -363,11 +365,12 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         int iteration = getIterationCount();
         INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
         INDArray means = activations.mean(true, 0);
-        PenaltyGraph.Evaluation result = graph(activations).evaluateMean(means, previous, config.getDecay(), true);
-        checkFinite(result.value());
         double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
         double factor = divisor * scaleFactor(minibatch) / minibatch;
-        INDArray row = result.gradient().mul(factor);
+        PenaltyGraph.Evaluation result = graph(activations).evaluateMean(means, previous, config.getDecay(), true,
+                factor);
+        checkFinite(result.value());
+        INDArray row = result.gradient();
         scaledGradientRow = row.dataType() == activations.dataType() ? row : row.castTo(activations.dataType());
         gradientShape = activations.shape();
         scorePenalty = scaleValue(result.value(), minibatch);

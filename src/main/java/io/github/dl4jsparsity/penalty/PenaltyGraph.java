@@ -14,6 +14,8 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -92,16 +94,30 @@ public final class PenaltyGraph {
     private final SameDiff sameDiff;
     private final boolean movingAverage;
     /**
-     * Affine map {@code inputScale * q + inputShift} applied to the mean before it enters a graph without a moving
-     * average: the tanh shift, and for KL the squeeze. A graph with a moving average applies both itself (scale 1,
-     * shift 0).
+     * Affine map {@code (q + inputOffset) * inputScale + inputShift} applied to the mean before it enters a graph
+     * without a moving average: the tanh shift {@code (q + 1) / 2}, and for KL the squeeze. A graph with a moving
+     * average applies both itself (offset 0, scale 1, shift 0). Adding the offset first keeps a tanh mean of -1 at
+     * exactly 0 before the squeeze; the single step {@code 0.5 q + 0.5} would round it to about 6e-8 in float32.
      */
+    private final double inputOffset;
     private final double inputScale;
     private final double inputShift;
     /** Constant added to the graph's output: {@code -beta n H(p)} for KL without a moving average, otherwise 0. */
     private final double valueOffset;
     /** Constant added to each unit's term: {@code -H(p)} for KL without a moving average, otherwise 0. */
     private final double unitOffset;
+    /**
+     * Input of the replayed graph without a moving average [1, n]: the mean after the affine map and the clamp.
+     * Null for the other graphs, which run through SameDiff's session.
+     */
+    private final INDArray mappedMean;
+    /** The mapped mean's value for a mean of exactly 1, the upper clamp of a KL graph's input. */
+    private final double mappedUpperBound;
+    /** Replays of the graph without a moving average: the penalty alone, and the penalty with its gradient. */
+    private final OpReplay valueReplay;
+    private final OpReplay gradientReplay;
+    /** Name of the variable holding d(penalty)/d(batchMean) in SameDiff's gradient function. */
+    private final String meanGradientName;
     private INDArray cachedWeights;
 
     /**
@@ -167,14 +183,29 @@ public final class PenaltyGraph {
         }
         boolean mapped = !movingAverage && spec.penalty() != SparsityPenalty.L1;
         boolean kl = mapped && spec.penalty() == SparsityPenalty.KL;
-        double shiftScale = spec.shiftFromTanh() ? 0.5 : 1.0;
-        double shiftOffset = spec.shiftFromTanh() ? 0.5 : 0.0;
         double squeezeScale = kl ? 1.0 - 2.0 * spec.epsilon() : 1.0;
-        double squeezeOffset = kl ? spec.epsilon() : 0.0;
-        this.inputScale = mapped ? squeezeScale * shiftScale : 1.0;
-        this.inputShift = mapped ? squeezeScale * shiftOffset + squeezeOffset : 0.0;
+        this.inputOffset = mapped && spec.shiftFromTanh() ? 1.0 : 0.0;
+        this.inputScale = mapped ? squeezeScale * (spec.shiftFromTanh() ? 0.5 : 1.0) : 1.0;
+        this.inputShift = kl ? spec.epsilon() : 0.0;
         this.unitOffset = kl ? -entropy(spec.target()) : 0.0;
         this.valueOffset = kl ? spec.weight() * units * unitOffset : 0.0;
+        this.meanGradientName = spec.penalty() == SparsityPenalty.L1 ? null
+                : sameDiff.getVariable(BATCH_MEAN).getGradient().name();
+        if (mapped) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                this.mappedMean = Nd4j.create(dataType, 1, units);
+                this.mappedUpperBound = mapInput(Nd4j.ones(dataType, 1, 1)).getDouble(0);
+                this.valueReplay = new OpReplay(sameDiff, BATCH_MEAN, mappedMean, PENALTY_OUTPUT);
+                // "grad" is the name under which SameDiff stores the gradient function it created above.
+                this.gradientReplay = new OpReplay(sameDiff.getFunction("grad"), BATCH_MEAN, mappedMean,
+                        List.of(PENALTY, meanGradientName));
+            }
+        } else {
+            this.mappedMean = null;
+            this.mappedUpperBound = Double.NaN;
+            this.valueReplay = null;
+            this.gradientReplay = null;
+        }
     }
 
     /** Returns the entropy {@code H(p) = -p ln p - (1 - p) ln(1 - p)} of a Bernoulli variable, in nats. */
@@ -372,7 +403,7 @@ public final class PenaltyGraph {
                 return evaluateL1(rows, weights, withGradient);
             }
             INDArray rawMean = weights.mmul(cast(rows));
-            Evaluation onMean = evaluateOnMean(rawMean, previousMean, decay, withGradient);
+            Evaluation onMean = evaluateOnMean(rawMean, previousMean, decay, withGradient, 1.0);
             INDArray gradient = null;
             if (withGradient) {
                 // d(penalty)/da_ij = w_i d(penalty)/dq_j: the outer product of the weights and the mean's gradient.
@@ -398,6 +429,26 @@ public final class PenaltyGraph {
      * @throws UnsupportedOperationException for L1, whose value depends on every activation
      */
     public Evaluation evaluateMean(INDArray means, INDArray previousMean, double decay, boolean withGradient) {
+        return evaluateMean(means, previousMean, decay, withGradient, 1.0);
+    }
+
+    /**
+     * Computes the penalty as {@link #evaluateMean(INDArray, INDArray, double, boolean)} does, with the gradient
+     * multiplied by {@code gradientScale}. A caller that scales the gradient anyway (for example by the factor that
+     * undoes DL4J's division by the minibatch size) saves an op on each call.
+     *
+     * @param means q [1, n] (in [-1, 1] for a tanh graph, before the shift)
+     * @param previousMean qhat of the previous minibatch [1, n] for a moving-average graph, or null for its first
+     *        minibatch; ignored without a moving average
+     * @param decay moving-average decay d in [0, 1); ignored without a moving average
+     * @param withGradient whether to compute d(penalty)/dq
+     * @param gradientScale factor applied to the returned gradient
+     * @return the penalty, {@code gradientScale * d(penalty)/dq} [1, n] or null, q after the tanh shift and the mean
+     *         the penalty used
+     * @throws UnsupportedOperationException for L1, whose value depends on every activation
+     */
+    public Evaluation evaluateMean(INDArray means, INDArray previousMean, double decay, boolean withGradient,
+                                   double gradientScale) {
         if (spec.penalty() == SparsityPenalty.L1) {
             throw new UnsupportedOperationException("evaluateMean is not defined for the L1 penalty: its value "
                     + "depends on every activation, not on the mean activation");
@@ -405,12 +456,15 @@ public final class PenaltyGraph {
         INDArray row = means.reshape(1, means.length());
         checkShape(row);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return evaluateOnMean(cast(row), previousMean, decay, withGradient);
+            return evaluateOnMean(cast(row), previousMean, decay, withGradient, gradientScale);
         }
     }
 
     private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
-                                      boolean withGradient) {
+                                      boolean withGradient, double gradientScale) {
+        if (gradientReplay != null) {
+            return replayOnMean(unclampedMean, withGradient, gradientScale);
+        }
         INDArray rawMean = clampMean(unclampedMean);
         Map<String, INDArray> inputs = new HashMap<>();
         inputs.put(BATCH_MEAN, mapInput(rawMean));
@@ -425,13 +479,33 @@ public final class PenaltyGraph {
             OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
             values = result.getOutputs();
             // The chain rule through the affine input map multiplies by its scale; mul also detaches the result.
-            gradient = result.getGradients().get(BATCH_MEAN).mul(inputScale);
+            gradient = result.getGradients().get(BATCH_MEAN).mul(inputScale * gradientScale);
         } else {
             values = sameDiff.output(inputs, outputs);
         }
         INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
         INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
         return new Evaluation(values.get(PENALTY).getDouble(0) + valueOffset, gradient, batchMean, smoothed);
+    }
+
+    /**
+     * Evaluates the graph without a moving average by replaying its ops (see {@link OpReplay}). The mean is mapped
+     * into the replay's input array, and for KL the input is clamped at the image of 1, which equals mapping the mean
+     * clamped at 1 (see {@link #clampMean}) because the map increases. The returned means are the caller's mean, after
+     * the tanh shift.
+     */
+    private Evaluation replayOnMean(INDArray rawMean, boolean withGradient, double gradientScale) {
+        mapInto(rawMean, mappedMean);
+        if (spec.penalty() == SparsityPenalty.KL) {
+            BooleanIndexing.replaceWhere(mappedMean, mappedUpperBound, Conditions.greaterThan(mappedUpperBound));
+        }
+        OpReplay replay = withGradient ? gradientReplay : valueReplay;
+        replay.run();
+        double value = replay.array(PENALTY).getDouble(0) + valueOffset;
+        // The chain rule through the affine input map multiplies by its scale; mul also copies out of the replay.
+        INDArray gradient = withGradient ? replay.array(meanGradientName).mul(inputScale * gradientScale) : null;
+        INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
+        return new Evaluation(value, gradient, batchMean, batchMean);
     }
 
     /**
@@ -452,10 +526,23 @@ public final class PenaltyGraph {
 
     /** Applies the affine input map of a graph without a moving average; returns the mean itself otherwise. */
     private INDArray mapInput(INDArray rawMean) {
-        if (inputScale == 1.0 && inputShift == 0.0) {
+        if (inputOffset == 0.0 && inputScale == 1.0 && inputShift == 0.0) {
             return rawMean;
         }
-        return rawMean.mul(inputScale).addi(inputShift);
+        return mapInto(rawMean, Nd4j.createUninitialized(dataType, rawMean.shape()));
+    }
+
+    /** Writes the affine input map of {@code rawMean} into {@code target}, with one ND4J op per non-trivial step. */
+    private INDArray mapInto(INDArray rawMean, INDArray target) {
+        if (inputOffset != 0.0) {
+            Nd4j.getExecutioner().exec(new ScalarAdd(rawMean, null, target, inputOffset));
+            target.muli(inputScale);
+        } else if (inputScale != 1.0) {
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(rawMean, null, target, inputScale));
+        } else {
+            target.assign(rawMean);
+        }
+        return inputShift == 0.0 ? target : target.addi(inputShift);
     }
 
     private Evaluation evaluateL1(INDArray rows, INDArray weights, boolean withGradient) {

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -59,7 +60,7 @@ public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
         }
         INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
                 epsilon.shape(), epsilon.ordering());
-        total.assign(epsilon).addiRowVector(scaledGradientRow);
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, scaledGradientRow, total, 1));
         scaledGradientRow = null;
         return underlying.backpropGradient(total, workspaceMgr);
     }
