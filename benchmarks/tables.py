@@ -67,13 +67,15 @@ def training_row(results, step):
 
 
 def inference_row(results, step):
-    """Returns the cells of one row of inference and penalty-alone timings with their ratios."""
+    """Returns the cells of one row of inference and penalty-alone timings with their ratios; n/a where a run lacks a case."""
     out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
     out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
     pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)
     pen_floor = find(results, "PenaltyBenchmark.closedForm", **step)
+    pen_session = find(results, "PenaltyBenchmark.sessionGraph", **step)
     return [timing(out_base), timing(out_lib), ratio(out_lib, out_base),
-            timing(pen_lib), timing(pen_floor), ratio(pen_lib, pen_floor)]
+            timing(pen_lib), timing(pen_floor), timing(pen_session), ratio(pen_lib, pen_floor),
+            ratio(pen_session, pen_lib)]
 
 
 def print_table(results, header, row_cells):
@@ -95,7 +97,8 @@ def print_tables(path):
                           "library/baseline", "floor/baseline", "baseline/PyTorch", "library/(PyTorch + KL)"],
                 training_row)
     print_table(results, ["output() baseline (ms)", "output() library (ms)", "library/baseline",
-                          "penalty, library (µs)", "penalty, floor (µs)", "library/floor"],
+                          "penalty, library (µs)", "penalty, floor (µs)", "penalty, session (µs)", "library/floor",
+                          "session/library"],
                 inference_row)
 
 
