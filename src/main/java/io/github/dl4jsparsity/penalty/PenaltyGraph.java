@@ -41,7 +41,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * q before the placeholder, the graph is the single loss op, and the constant {@code -beta n H(p)} of KL is added
  * to its output. SameDiff returns the gradient with respect to its input, and the chain rule through the affine map
  * multiplies it by the map's scale. On ND4J 1.0.0-M2.1 most of a SameDiff call's time is bookkeeping per op, not
- * arithmetic, so this takes a training call from six ops to two. The gradient with respect to each activation is
+ * arithmetic, so this takes a training call from six ops to two. That graph is then run by {@link OpReplay}, which
+ * executes the loss op and the gradient op that SameDiff derived from it, with arrays allocated once, instead of
+ * through SameDiff's session. The other graphs run through the session. The gradient with respect to each activation is
  * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row.
  *
  * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
@@ -96,8 +98,8 @@ public final class PenaltyGraph {
     /**
      * Affine map {@code (q + inputOffset) * inputScale + inputShift} applied to the mean before it enters a graph
      * without a moving average: the tanh shift {@code (q + 1) / 2}, and for KL the squeeze. A graph with a moving
-     * average applies both itself (offset 0, scale 1, shift 0). Adding the offset first keeps a tanh mean of -1 at
-     * exactly 0 before the squeeze; the single step {@code 0.5 q + 0.5} would round it to about 6e-8 in float32.
+     * average applies both itself (offset 0, scale 1, shift 0). Adding the offset first maps a tanh mean of -1 to
+     * exactly epsilon; one affine step with the combined scale and shift gives 8.94e-8 in float32 for epsilon 1e-7.
      */
     private final double inputOffset;
     private final double inputScale;
