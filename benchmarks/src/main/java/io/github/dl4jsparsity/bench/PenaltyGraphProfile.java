@@ -21,9 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Splits the cost of the penalty graph's SameDiff session into time spent inside ND4J ops and time spent in the
  * session around them, and times the library's call, which replays the same ops without the session. It counts the
- * ops of the forward graph and of the gradient function, times {@link PenaltyGraph#valueAndGradient(INDArray)}, the
- * session's {@code calculateGradientsAndOutputs} on the same graph with and without a listener, and with a listener
- * sums the wall time between each op's pre- and post-execution callbacks. The closed form is timed for comparison.
+ * ops of the forward graph and of the gradient function, times the layer's dense path (the column mean, then
+ * {@link PenaltyGraph#evaluateMean}), and times the session's {@code calculateGradientsAndOutputs} on the same graph
+ * with and without a listener. With the listener it sums the wall time between each op's pre- and post-execution
+ * callbacks. The closed form is timed for comparison.
  * Single-shot wall-clock timing, so an estimate; {@link PenaltyBenchmark} is the measurement.
  *
  * <p>Arguments, all optional: minibatch (default 256), coding units (300), calls per timing (2000).
@@ -84,11 +85,14 @@ public final class PenaltyGraphProfile {
         System.out.printf("minibatch=%d units=%d forwardOps=%d gradientFunctionOps=%d%n", minibatch, units,
                 sd.getOps().size(), gradFunction == null ? -1 : gradFunction.getOps().size());
 
-        double graphMicros = timeCalls(calls, () -> graph.valueAndGradient(activations));
-        double forwardMicros = timeCalls(calls, () -> graph.value(activations));
+        // The layer's path for dense activations: the column mean, then the value and the [1, n] gradient row.
+        double graphMicros = timeCalls(calls, () -> graph.evaluateMean(activations.mean(true, 0), null, 0.0, true,
+                1.0 / minibatch));
+        double forwardMicros = timeCalls(calls, () -> graph.evaluateMean(activations.mean(true, 0), null, 0.0,
+                false));
         double closedFormMicros = timeCalls(calls, () -> ClosedFormKl.valueAndGradientRow(activations,
                 Autoencoders.TARGET, Autoencoders.WEIGHT, Autoencoders.EPSILON));
-        System.out.printf("valueAndGradient (replay): %.1f us/call, value only: %.1f us/call, closed form: "
+        System.out.printf("evaluateMean (replay): %.1f us/call, value only: %.1f us/call, closed form: "
                 + "%.1f us/call%n", graphMicros, forwardMicros, closedFormMicros);
 
         // The session gets the squeezed mean q' = (1 - 2 eps) q + eps, as the replay's input array holds it.
