@@ -99,7 +99,8 @@ public final class PenaltyGraph {
      * Affine map {@code (q + inputOffset) * inputScale + inputShift} applied to the mean before it enters a graph
      * without a moving average: the tanh shift {@code (q + 1) / 2}, and for KL the squeeze. A graph with a moving
      * average applies both itself (offset 0, scale 1, shift 0). Adding the offset first maps a tanh mean of -1 to
-     * exactly epsilon; one affine step with the combined scale and shift gives 8.94e-8 in float32 for epsilon 1e-7.
+     * exactly epsilon. One affine step with the combined scale and shift would give 8.94e-8 in float32 for epsilon
+     * 1e-7.
      */
     private final double inputOffset;
     private final double inputScale;
@@ -187,7 +188,8 @@ public final class PenaltyGraph {
         boolean kl = mapped && spec.penalty() == SparsityPenalty.KL;
         double squeezeScale = kl ? 1.0 - 2.0 * spec.epsilon() : 1.0;
         this.inputOffset = mapped && spec.shiftFromTanh() ? 1.0 : 0.0;
-        this.inputScale = mapped ? squeezeScale * (spec.shiftFromTanh() ? 0.5 : 1.0) : 1.0;
+        double shiftScale = spec.shiftFromTanh() ? 0.5 : 1.0;
+        this.inputScale = mapped ? squeezeScale * shiftScale : 1.0;
         this.inputShift = kl ? spec.epsilon() : 0.0;
         this.unitOffset = kl ? -entropy(spec.target()) : 0.0;
         this.valueOffset = kl ? spec.weight() * units * unitOffset : 0.0;

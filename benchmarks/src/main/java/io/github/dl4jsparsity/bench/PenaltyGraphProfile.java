@@ -95,7 +95,7 @@ public final class PenaltyGraphProfile {
         System.out.printf("evaluateMean (replay): %.1f us/call, value only: %.1f us/call, closed form: "
                 + "%.1f us/call%n", graphMicros, forwardMicros, closedFormMicros);
 
-        // The session gets the squeezed mean q' = (1 - 2 eps) q + eps, as the replay's input array holds it.
+        // The session gets the squeezed mean q' = (1 - 2 eps) q + eps, which the replay writes into its input array.
         INDArray squeezed = activations.mean(true, 0).muli(1.0 - 2.0 * Autoencoders.EPSILON)
                 .addi(Autoencoders.EPSILON);
         Map<String, INDArray> placeholders = Map.of(PenaltyGraph.BATCH_MEAN, squeezed);
