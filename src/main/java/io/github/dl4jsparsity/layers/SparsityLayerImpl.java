@@ -33,6 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -324,7 +325,9 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
             } else if (training) {
                 recordTraining(activations, rows, rows.exampleWeights(sum, graphType), minibatch);
             } else {
-                INDArray statistic = sum ? Nd4j.math().abs(rows.rows()) : rows.rows();
+                // Transforms.abs with copy: ND4J's Nd4j.math().abs writes into its argument, which for dense
+                // activations is the array handed on to the next layer.
+                INDArray statistic = sum ? Transforms.abs(rows.rows(), true) : rows.rows();
                 inferenceMeans = columnMean ? activations.mean(true, 0)
                         : rows.exampleWeights(false, statistic.dataType()).mmul(statistic);
                 inferenceBatchSize = minibatch;
@@ -349,7 +352,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         if (result.penaltyMean() != null) {
             lastMeanActivation = result.penaltyMean();
         } else {
-            INDArray absolute = Nd4j.math().abs(rows.rows());
+            INDArray absolute = Transforms.abs(rows.rows(), true);
             lastMeanActivation = rows.exampleWeights(false, absolute.dataType()).mmul(absolute);
         }
         if (movingAverage) {

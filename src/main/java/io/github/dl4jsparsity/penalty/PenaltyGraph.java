@@ -424,6 +424,10 @@ public final class PenaltyGraph {
      * the matrix products around the graph: callers that compute q themselves (a column mean of dense activations)
      * use it and broadcast {@code d(penalty)/dq_j / m} over the minibatch.
      *
+     * <p>The gradient is a new array, detached from workspaces. For a sigmoid graph without a moving average, the
+     * returned means are {@code means} itself, not a copy and not clamped, so they stay in the caller's workspace
+     * and change when the caller changes it. Copy them to keep them.
+     *
      * @param means q [1, n] (in [-1, 1] for a tanh graph, before the shift)
      * @param previousMean qhat of the previous minibatch [1, n] for a moving-average graph, or null for its first
      *        minibatch; ignored without a moving average

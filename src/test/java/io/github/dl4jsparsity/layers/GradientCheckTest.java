@@ -47,6 +47,10 @@ class GradientCheckTest {
                 Activation.HARDSIGMOID));
         cases.add(Arguments.of(3, true, 0.7, SparsityPenalty.L1, PenaltyScaling.PER_MINIBATCH, Activation.RELU));
         cases.add(Arguments.of(3, true, 0.3, SparsityPenalty.L1, PenaltyScaling.PER_EXAMPLE, Activation.SIGMOID));
+        // Negative activations: |a| must not replace a in what the layers above receive.
+        cases.add(Arguments.of(1, true, 0.3, SparsityPenalty.L1, PenaltyScaling.PER_MINIBATCH, Activation.TANH));
+        cases.add(Arguments.of(3, true, 0.3, SparsityPenalty.L1, PenaltyScaling.PER_EXAMPLE, Activation.TANH));
+        cases.add(Arguments.of(3, false, 0.3, SparsityPenalty.L1, PenaltyScaling.PER_MINIBATCH, Activation.IDENTITY));
         cases.add(Arguments.of(3, true, 0.3, SparsityPenalty.MSE, PenaltyScaling.PER_MINIBATCH, Activation.SIGMOID));
         cases.add(Arguments.of(3, true, 0.3, SparsityPenalty.MAE, PenaltyScaling.PER_MINIBATCH, Activation.SIGMOID));
         return cases.stream();

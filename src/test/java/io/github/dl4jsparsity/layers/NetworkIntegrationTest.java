@@ -9,8 +9,10 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.github.dl4jsparsity.penalty.PenaltyScaling;
+import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import io.github.dl4jsparsity.testutil.ClosedForm;
 import io.github.dl4jsparsity.testutil.Networks;
 import io.github.dl4jsparsity.testutil.Networks.Settings;
@@ -25,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -104,12 +109,24 @@ class NetworkIntegrationTest {
         assertEquals(expected, wrapped.score(), 1e-12);
     }
 
-    @Test
-    void outputEqualsWrappedLayerOutput() {
-        MultiLayerNetwork wrapped = multiLayer(Settings.defaults());
-        MultiLayerNetwork plain = multiLayer(Settings.defaults().withWrapped(false));
+    static Stream<Arguments> outputCases() {
+        return Stream.of(Arguments.of(SparsityPenalty.KL, Activation.SIGMOID),
+                Arguments.of(SparsityPenalty.L1, Activation.TANH),
+                Arguments.of(SparsityPenalty.L1, Activation.IDENTITY),
+                Arguments.of(SparsityPenalty.MSE, Activation.TANH));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("outputCases")
+    void outputEqualsWrappedLayerOutput(SparsityPenalty penalty, Activation activation) {
+        Settings settings = Settings.defaults().withPenalty(penalty).withActivation(activation);
+        MultiLayerNetwork wrapped = multiLayer(settings);
+        MultiLayerNetwork plain = multiLayer(settings.withWrapped(false));
         plain.setParams(wrapped.params());
-        ComputationGraph wrappedGraph = graph(Settings.defaults());
+        // Steer the coding layer below zero, so that tanh and identity activations are negative.
+        Networks.steerCodingMean(wrapped.getParam("0_W"), wrapped.getParam("0_b"), 0.2);
+        Networks.steerCodingMean(plain.getParam("0_W"), plain.getParam("0_b"), 0.2);
+        ComputationGraph wrappedGraph = graph(settings);
         wrappedGraph.setParams(wrapped.params());
         INDArray input = Networks.input(9, 5, DataType.DOUBLE);
 
