@@ -26,7 +26,7 @@ files=()
 for round in $(seq 1 "$rounds"); do
   out="$results/round$round-threads$threads.json"
   echo "Round $round of $rounds, $threads thread(s), results in $out"
-  # The pattern is a regular expression; anchoring the class name keeps TorchTrainingStepBenchmark out.
+  # JMH reads the pattern as a regular expression, so the anchored class name keeps TorchTrainingStepBenchmark out.
   OMP_NUM_THREADS="$threads" java -jar "$jar" '\.TrainingStepBenchmark\.' "${settings[@]}" \
     -rf json -rff "$out" -jvmArgsAppend "-Xmx4g -Xms4g -Dbench.threads=$threads" \
     > "$results/round$round-threads$threads.log" 2>&1

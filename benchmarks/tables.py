@@ -72,7 +72,7 @@ def training_row(results, step):
 
 
 def inference_row(results, step):
-    """Returns the cells of one row of inference and penalty-alone timings with their ratios; n/a where a run lacks a case."""
+    """Returns the cells of one row of inference and penalty-alone timings with their ratios, n/a where a run lacks a case."""
     out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
     out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
     pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)

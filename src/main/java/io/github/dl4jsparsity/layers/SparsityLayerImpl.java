@@ -175,7 +175,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         }
         INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
                 epsilon.shape(), epsilon.ordering());
-        // One op writes epsilon plus the penalty's gradient into the new array; epsilon itself stays unchanged.
+        // One op writes epsilon plus the penalty's gradient into the new array, and epsilon itself stays unchanged.
         if (scaledGradientRow != null) {
             Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, scaledGradientRow, total, 1));
         } else {

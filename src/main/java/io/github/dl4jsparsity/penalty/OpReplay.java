@@ -28,9 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * but does it once when it is built, so a call only fills the placeholder and executes the ops. On ND4J 1.0.0-M2.1
  * the session's per-call bookkeeping costs far more than the arithmetic on [1, n] rows.
  *
- * <p>Only a graph with one placeholder of a fixed shape, and whose needed ops are all custom ops, can be replayed;
- * the loss ops and their gradient ops are. The constructor checks both. Output arrays are overwritten by the next
- * run, so callers copy what they keep. Not thread-safe.
+ * <p>Only a graph with one placeholder of a fixed shape, and whose needed ops are all custom ops, can be replayed.
+ * Loss ops and their gradient ops are custom ops. The constructor rejects a needed op that is not a custom op or that
+ * reads another placeholder. Output arrays are overwritten by the next run, so callers copy what they keep. Not
+ * thread-safe.
  */
 final class OpReplay {
 
@@ -43,7 +44,7 @@ final class OpReplay {
      *
      * @param graph the SameDiff graph or gradient function to run
      * @param placeholderName the graph's only placeholder that the needed ops read
-     * @param placeholder the array the placeholder reads, detached from workspaces; the caller fills it before each
+     * @param placeholder the array the placeholder reads, detached from workspaces. The caller fills it before each
      *        run, and several replays may share it
      * @param outputs names of the variables to compute
      * @throws IllegalStateException when a needed op is not a custom op or reads another placeholder

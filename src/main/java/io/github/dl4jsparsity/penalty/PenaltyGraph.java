@@ -41,9 +41,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * q before the placeholder, the graph is the single loss op, and the constant {@code -beta n H(p)} of KL is added
  * to its output. SameDiff returns the gradient with respect to its input, and the chain rule through the affine map
  * multiplies it by the map's scale. On ND4J 1.0.0-M2.1 most of a SameDiff call's time is bookkeeping per op, not
- * arithmetic, so this takes a training call from six ops to two. That graph is then run by {@link OpReplay}, which
- * executes the loss op and the gradient op that SameDiff derived from it, with arrays allocated once, instead of
- * through SameDiff's session. The other graphs run through the session. The gradient with respect to each activation is
+ * arithmetic, so this takes a training call from six ops to two. {@link OpReplay} then runs that graph without
+ * SameDiff's session: it executes the loss op and the gradient op that SameDiff derived from it, with arrays
+ * allocated once. The other graphs run through the session. The gradient with respect to each activation is
  * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row.
  *
  * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
@@ -119,7 +119,7 @@ public final class PenaltyGraph {
     /** Replays of the graph without a moving average: the penalty alone, and the penalty with its gradient. */
     private final OpReplay valueReplay;
     private final OpReplay gradientReplay;
-    /** Name of the variable holding d(penalty)/d(batchMean) in SameDiff's gradient function. */
+    /** Name of the variable d(penalty)/d(batchMean) in SameDiff's gradient function; null for the other graphs. */
     private final String meanGradientName;
     private INDArray cachedWeights;
 
@@ -193,9 +193,8 @@ public final class PenaltyGraph {
         this.inputShift = kl ? spec.epsilon() : 0.0;
         this.unitOffset = kl ? -entropy(spec.target()) : 0.0;
         this.valueOffset = kl ? spec.weight() * units * unitOffset : 0.0;
-        this.meanGradientName = spec.penalty() == SparsityPenalty.L1 ? null
-                : sameDiff.getVariable(BATCH_MEAN).getGradient().name();
         if (mapped) {
+            this.meanGradientName = sameDiff.getVariable(BATCH_MEAN).getGradient().name();
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 this.mappedMean = Nd4j.create(dataType, 1, units);
                 this.mappedUpperBound = mapInput(Nd4j.ones(dataType, 1, 1)).getDouble(0);
@@ -205,6 +204,7 @@ public final class PenaltyGraph {
                         List.of(PENALTY, meanGradientName));
             }
         } else {
+            this.meanGradientName = null;
             this.mappedMean = null;
             this.mappedUpperBound = Double.NaN;
             this.valueReplay = null;
@@ -470,30 +470,27 @@ public final class PenaltyGraph {
 
     private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
                                       boolean withGradient, double gradientScale) {
-        if (gradientReplay != null) {
+        if (!movingAverage) {
             return replayOnMean(unclampedMean, withGradient, gradientScale);
         }
+        // A moving-average graph computes the shift, the average and the squeeze itself, so the mean enters as it is.
         INDArray rawMean = clampMean(unclampedMean);
         Map<String, INDArray> inputs = new HashMap<>();
-        inputs.put(BATCH_MEAN, mapInput(rawMean));
-        List<String> outputs = new ArrayList<>(PENALTY_OUTPUT);
-        if (movingAverage) {
-            putMovingAverageInputs(inputs, previousMean, decay);
-            outputs.add(SMOOTHED_MEAN);
-        }
+        inputs.put(BATCH_MEAN, rawMean);
+        putMovingAverageInputs(inputs, previousMean, decay);
+        List<String> outputs = List.of(PENALTY, SMOOTHED_MEAN);
         Map<String, INDArray> values;
         INDArray gradient = null;
         if (withGradient) {
             OutAndGrad result = sameDiff.calculateGradientsAndOutputs(inputs, outputs, MEAN_GRADIENT);
             values = result.getOutputs();
-            // The chain rule through the affine input map multiplies by its scale; mul also detaches the result.
-            gradient = result.getGradients().get(BATCH_MEAN).mul(inputScale * gradientScale);
+            // mul also detaches the gradient from the session's arrays.
+            gradient = result.getGradients().get(BATCH_MEAN).mul(gradientScale);
         } else {
             values = sameDiff.output(inputs, outputs);
         }
         INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
-        INDArray smoothed = movingAverage ? values.get(SMOOTHED_MEAN).dup() : batchMean;
-        return new Evaluation(values.get(PENALTY).getDouble(0) + valueOffset, gradient, batchMean, smoothed);
+        return new Evaluation(values.get(PENALTY).getDouble(0), gradient, batchMean, values.get(SMOOTHED_MEAN).dup());
     }
 
     /**

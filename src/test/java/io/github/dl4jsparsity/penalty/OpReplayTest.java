@@ -2,6 +2,7 @@ package io.github.dl4jsparsity.penalty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The graph without a moving average runs its ops through {@link OpReplay}; these tests hold it to SameDiff's own
- * session on the same graph, and to the moving-average graph, which runs every op in the session.
+ * Tests of the graph without a moving average, which runs its ops through {@link OpReplay}. They compare it with
+ * SameDiff's own session on the same graph, and with the moving-average graph, which runs every op in the session.
  */
 class OpReplayTest {
 
@@ -43,7 +44,12 @@ class OpReplayTest {
         return cases.build();
     }
 
-    /** Means spread over the valid range, with both ends and one value that float32 rounding put above the top. */
+    /** Returns a graph without a moving average for sigmoid activations, of {@link #UNITS} units. */
+    private static PenaltyGraph sigmoidGraph(SparsityPenalty penalty, double target, double weight, DataType type) {
+        return new PenaltyGraph(new PenaltySpec(penalty, target, weight, EPS, false), type, UNITS);
+    }
+
+    /** Returns means spread over the valid range, with both ends and a value that float32 rounding put above 1. */
     private static INDArray means(boolean tanh, DataType type) {
         double[] unit = {0.0, 0.03, 0.1, 0.35, 0.8, 1.0, 1.0000001};
         INDArray row = Nd4j.createFromArray(new double[][] {unit}).castTo(type);
@@ -94,8 +100,7 @@ class OpReplayTest {
 
     @Test
     void resultsSurviveTheNextCall() {
-        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false),
-                DataType.FLOAT, UNITS);
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.FLOAT);
         PenaltyGraph.Evaluation first = graph.evaluateMean(means(false, DataType.FLOAT), null, 0.0, true);
         double[] gradient = first.gradient().toDoubleVector();
 
@@ -106,8 +111,7 @@ class OpReplayTest {
 
     @Test
     void gradientScaleMultipliesTheGradientOnly() {
-        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false),
-                DataType.DOUBLE, UNITS);
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.DOUBLE);
         INDArray means = means(false, DataType.DOUBLE);
 
         PenaltyGraph.Evaluation plain = graph.evaluateMean(means, null, 0.0, true);
@@ -119,15 +123,14 @@ class OpReplayTest {
 
     @Test
     void valueWithoutGradientMatchesValueWithGradient() {
-        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(SparsityPenalty.MSE, 0.2, 3.0, EPS, false),
-                DataType.DOUBLE, UNITS);
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.MSE, 0.2, 3.0, DataType.DOUBLE);
         INDArray means = means(false, DataType.DOUBLE);
 
         PenaltyGraph.Evaluation withGradient = graph.evaluateMean(means, null, 0.0, true);
         PenaltyGraph.Evaluation valueOnly = graph.evaluateMean(means, null, 0.0, false);
 
         assertEquals(withGradient.value(), valueOnly.value(), 0.0);
-        assertEquals(null, valueOnly.gradient());
+        assertNull(valueOnly.gradient());
     }
 
     @Test
