@@ -31,6 +31,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -104,6 +105,12 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
      * [1, n] row, so the backward pass broadcasts it instead of the layer storing an [m, n] array. Detached.
      */
     private INDArray scaledGradientRow;
+    /**
+     * Column mean and gradient row [1, n] that training passes without a moving average overwrite in place, or null
+     * before the first one. Detached.
+     */
+    private INDArray meanRow;
+    private INDArray gradientRow;
     /** Shape of the activations of the last training forward pass. */
     private long[] gradientShape;
     private boolean nanWarningLogged;
@@ -365,11 +372,15 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
      * mean q directly, and since dq_j/da_ij = 1/m every row of the activation gradient is d(penalty)/dq / m.
      */
     private void recordTrainingOnMean(INDArray activations, long minibatch) {
+        double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
+        double factor = divisor * scaleFactor(minibatch) / minibatch;
+        if (!movingAverage && activations.dataType() == graphType(activations)) {
+            recordTrainingInRows(activations, minibatch, factor);
+            return;
+        }
         int iteration = getIterationCount();
         INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
         INDArray means = activations.mean(true, 0);
-        double divisor = underlying.conf().isMiniBatch() ? minibatch : 1.0;
-        double factor = divisor * scaleFactor(minibatch) / minibatch;
         PenaltyGraph.Evaluation result = graph(activations).evaluateMean(means, previous, config.getDecay(), true,
                 factor);
         checkFinite(result.value());
@@ -381,6 +392,27 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         if (movingAverage) {
             advanceMovingAverage(iteration, result.penaltyMean());
         }
+    }
+
+    /**
+     * The common case of {@link #recordTrainingOnMean}: float or double activations and no moving average. The column
+     * mean and the gradient row go into two arrays [1, n] that this layer allocates once, so a training step adds no
+     * array. The gradient row is valid until the next training forward pass overwrites it, which is also when the
+     * backward pass stops needing it.
+     */
+    private void recordTrainingInRows(INDArray activations, long minibatch, double factor) {
+        if (meanRow == null || meanRow.dataType() != activations.dataType() || meanRow.length() != activations.size(1)) {
+            meanRow = Nd4j.create(activations.dataType(), 1, activations.size(1));
+            gradientRow = Nd4j.create(activations.dataType(), 1, activations.size(1));
+        }
+        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+        double value = graph(activations).evaluateMeanInto(meanRow, factor, gradientRow);
+        // After a pass that raises below, the mean is that pass's, since the row is overwritten in place.
+        lastMeanActivation = spec.shiftFromTanh() ? meanRow.add(1.0).muli(0.5) : meanRow;
+        checkFinite(value);
+        scaledGradientRow = gradientRow;
+        gradientShape = activations.shape();
+        scorePenalty = scaleValue(value, minibatch);
     }
 
     private void checkFinite(double penalty) {

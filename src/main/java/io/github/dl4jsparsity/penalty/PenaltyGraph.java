@@ -468,6 +468,38 @@ public final class PenaltyGraph {
         }
     }
 
+    /**
+     * Computes the penalty of given per-unit means, as {@link #evaluateMean(INDArray, INDArray, double, boolean,
+     * double)} does with a gradient, and writes {@code gradientScale * d(penalty)/dq} into the caller's array instead
+     * of a new one. Nothing is allocated, so a layer that keeps its mean and its gradient in arrays of its own adds no
+     * array per training step. Only a graph without a moving average has this path.
+     *
+     * @param means q [1, n] (in [-1, 1] for a tanh graph, before the shift); not changed
+     * @param gradientScale factor applied to the gradient
+     * @param gradient receives the scaled gradient: an array [1, n] of this graph's data type
+     * @return the penalty, not yet scaled by {@link PenaltyScaling}
+     * @throws UnsupportedOperationException for L1 and for a graph with a moving average
+     * @throws IllegalArgumentException if {@code gradient} is not [1, n] or not of this graph's data type
+     */
+    public double evaluateMeanInto(INDArray means, double gradientScale, INDArray gradient) {
+        if (spec.penalty() == SparsityPenalty.L1 || movingAverage) {
+            throw new UnsupportedOperationException("evaluateMeanInto is defined only for a KL, MSE or MAE graph "
+                    + "without a moving average; use evaluateMean");
+        }
+        if (gradient.rank() != 2 || gradient.size(0) != 1 || gradient.size(1) != units
+                || gradient.dataType() != dataType) {
+            throw new IllegalArgumentException("Invalid gradient array: shape " + Arrays.toString(gradient.shape())
+                    + " and type " + gradient.dataType() + ", expected shape [1, " + units + "] and type " + dataType);
+        }
+        INDArray row = means.reshape(1, means.length());
+        checkShape(row);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            double value = replay(cast(row), true);
+            gradientReplay.array(meanGradientName).mul(inputScale * gradientScale, gradient);
+            return value;
+        }
+    }
+
     private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
                                       boolean withGradient, double gradientScale) {
         if (!movingAverage) {
@@ -500,17 +532,26 @@ public final class PenaltyGraph {
      * the tanh shift.
      */
     private Evaluation replayOnMean(INDArray rawMean, boolean withGradient, double gradientScale) {
+        double value = replay(rawMean, withGradient);
+        // The chain rule through the affine input map multiplies by its scale; mul also copies out of the replay.
+        INDArray gradient = withGradient
+                ? gradientReplay.array(meanGradientName).mul(inputScale * gradientScale) : null;
+        INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
+        return new Evaluation(value, gradient, batchMean, batchMean);
+    }
+
+    /**
+     * Maps the mean into the replay's input, clamps it for KL and runs the replay; returns the penalty. The gradient,
+     * if requested, stays in the replay's array until the next call.
+     */
+    private double replay(INDArray rawMean, boolean withGradient) {
         mapInto(rawMean, mappedMean);
         if (spec.penalty() == SparsityPenalty.KL) {
             BooleanIndexing.replaceWhere(mappedMean, mappedUpperBound, Conditions.greaterThan(mappedUpperBound));
         }
         OpReplay replay = withGradient ? gradientReplay : valueReplay;
         replay.run();
-        double value = replay.array(PENALTY).getDouble(0) + valueOffset;
-        // The chain rule through the affine input map multiplies by its scale; mul also copies out of the replay.
-        INDArray gradient = withGradient ? replay.array(meanGradientName).mul(inputScale * gradientScale) : null;
-        INDArray batchMean = spec.shiftFromTanh() ? rawMean.add(1.0).muli(0.5) : rawMean;
-        return new Evaluation(value, gradient, batchMean, batchMean);
+        return replay.array(PENALTY).getDouble(0) + valueOffset;
     }
 
     /**

@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -286,6 +287,30 @@ class NetworkIntegrationTest {
 
         assertTrue(Double.isFinite(restored.score()));
         assertTrue(((SparsityLayerImpl) restored.getLayer(0)).getScorePenalty() > 0.0);
+    }
+
+    @Test
+    void secondTrainingPassKeepsFirstMean() {
+        MultiLayerNetwork net = multiLayer(Settings.defaults());
+        SparsityLayerImpl layer = (SparsityLayerImpl) net.getLayer(0);
+        INDArray first = Networks.input(6, 21, DataType.DOUBLE);
+        INDArray second = Networks.input(4, 22, DataType.DOUBLE);
+
+        double[][] firstCoding = layer.activate(first, true, LayerWorkspaceMgr.noWorkspaces()).toDoubleMatrix();
+        INDArray firstMean = layer.getLastMeanActivation();
+        double[][] secondCoding = layer.activate(second, true, LayerWorkspaceMgr.noWorkspaces()).toDoubleMatrix();
+
+        assertArrayEquals(ClosedForm.means(firstCoding), firstMean.toDoubleVector(), 1e-15);
+        assertArrayEquals(ClosedForm.means(secondCoding), layer.getLastMeanActivation().toDoubleVector(), 1e-15);
+        assertEquals(ClosedForm.klPenalty(secondCoding, 0.1, 1.0, EPS), layer.getScorePenalty(), 1e-12);
+        // The stored gradient is k * d(penalty)/da with k = m = 4, the updater's divisor.
+        double[][] expected = ClosedForm.klGradient(secondCoding, 0.1, 1.0, EPS);
+        double[][] actual = layer.penaltyGradient().toDoubleMatrix();
+        for (int i = 0; i < expected.length; i++) {
+            for (int j = 0; j < expected[i].length; j++) {
+                assertEquals(4.0 * expected[i][j], actual[i][j], 1e-10, "row " + i + ", unit " + j);
+            }
+        }
     }
 
     @Test

@@ -121,6 +121,55 @@ class OpReplayTest {
         assertArrayEquals(plain.gradient().mul(2.5).toDoubleVector(), scaled.gradient().toDoubleVector(), 1e-12);
     }
 
+    @ParameterizedTest(name = "{0}, tanh {1}, {2}")
+    @MethodSource("settings")
+    void intoMatchesEvaluateMean(SparsityPenalty penalty, boolean tanh, DataType type) {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(penalty, 0.1, 1.7, EPS, tanh), type, UNITS);
+        INDArray means = means(tanh, type);
+        double[] given = means.toDoubleVector();
+        PenaltyGraph.Evaluation expected = graph.evaluateMean(means, null, 0.0, true, 2.5);
+        INDArray gradient = Nd4j.create(type, 1, UNITS);
+
+        double value = graph.evaluateMeanInto(means, 2.5, gradient);
+
+        assertEquals(expected.value(), value, 0.0);
+        assertArrayEquals(expected.gradient().toDoubleVector(), gradient.toDoubleVector(), 0.0);
+        assertArrayEquals(given, means.toDoubleVector(), 0.0);
+    }
+
+    @Test
+    void intoRejectsGraphsWithoutAReplay() {
+        PenaltySpec kl = new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false);
+        PenaltySpec l1 = new PenaltySpec(SparsityPenalty.L1, 0.1, 1.0, EPS, false);
+        INDArray means = means(false, DataType.DOUBLE);
+        INDArray gradient = Nd4j.create(DataType.DOUBLE, 1, UNITS);
+        String message = "evaluateMeanInto is defined only for a KL, MSE or MAE graph without a moving average; use "
+                + "evaluateMean";
+
+        for (PenaltyGraph graph : List.of(new PenaltyGraph(kl, DataType.DOUBLE, UNITS, true),
+                new PenaltyGraph(l1, DataType.DOUBLE, UNITS))) {
+            UnsupportedOperationException error = assertThrows(UnsupportedOperationException.class,
+                    () -> graph.evaluateMeanInto(means, 1.0, gradient));
+            assertEquals(message, error.getMessage());
+        }
+    }
+
+    @Test
+    void intoRejectsAGradientArrayOfAnotherShapeOrType() {
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.FLOAT);
+        INDArray means = means(false, DataType.FLOAT);
+
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> graph.evaluateMeanInto(means, 1.0, Nd4j.create(DataType.FLOAT, 2, UNITS)));
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> graph.evaluateMeanInto(means, 1.0, Nd4j.create(DataType.DOUBLE, 1, UNITS)));
+
+        assertEquals("Invalid gradient array: shape [2, 7] and type FLOAT, expected shape [1, 7] and type FLOAT",
+                shape.getMessage());
+        assertEquals("Invalid gradient array: shape [1, 7] and type DOUBLE, expected shape [1, 7] and type FLOAT",
+                type.getMessage());
+    }
+
     @Test
     void valueWithoutGradientMatchesValueWithGradient() {
         PenaltyGraph graph = sigmoidGraph(SparsityPenalty.MSE, 0.2, 3.0, DataType.DOUBLE);
