@@ -2,15 +2,16 @@
 """Prints the Markdown tables of docs/benchmarks.md from JMH JSON result files.
 
 Usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...]
-       benchmarks/tables.py --paired ROUND.json ROUND.json [ROUND.json ...]
+       benchmarks/tables.py --interleaved RESULTS.json [RESULTS.json ...]
 
 Each file is one JMH run (one thread setting). Times are JMH's average time per operation with its 99.9% error.
 A ratio a/b is given with an error from the two relative errors added in quadrature, a first-order estimate that
 assumes the two figures are independent.
 
-With --paired, each file is one round of TrainingStepBenchmark (see paired-rounds.sh). The step ratios are taken
-within each round and then averaged over the rounds, with a 95% confidence interval from Student's t distribution
-of the per-round ratios.
+With --interleaved, each file is one run of InterleavedStepBenchmark (see interleaved.sh). The step ratios are taken
+within each measured iteration, from the median step times and from the mean step times without the steps that
+contained a garbage collection, and then averaged over the iterations of all forks, with a 95% confidence interval
+from Student's t distribution of the per-iteration ratios.
 """
 import json
 import math
@@ -109,11 +110,12 @@ def print_tables(path):
 
 # Two-sided 95% quantiles of Student's t distribution by degrees of freedom.
 T_95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-        11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093}
+        11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093,
+        20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045}
 
 
-def paired(values):
-    """Returns "mean ± half-width (min to max)" of per-round ratios, the half-width a 95% confidence interval."""
+def interval(values):
+    """Returns "mean ± half-width (min to max)" of per-iteration ratios, the half-width a 95% confidence interval."""
     count = len(values)
     mean = sum(values) / count
     spread = math.sqrt(sum((v - mean) ** 2 for v in values) / (count - 1))
@@ -121,37 +123,60 @@ def paired(values):
     return f"{mean:.3f} ± {half:.3f} ({min(values):.3f} to {max(values):.3f})"
 
 
-def print_paired(paths):
-    rounds = [load(path) for path in paths]
-    if not 2 <= len(rounds) <= 20:
-        sys.exit("--paired needs between 2 and 20 round files")
-    print(f"Rounds: {len(rounds)}, files {paths[0]} to {paths[-1]}\n")
-    columns = ["minibatch", "coding", "baseline (ms), mean of rounds", "library/baseline", "floor/baseline",
-               "library/floor"]
+def iterations(entry, metric):
+    """Returns the values of one secondary metric, one per measured iteration of every fork."""
+    return [value for fork in entry["secondaryMetrics"][metric]["rawData"] for value in fork]
+
+
+def print_interleaved(path):
+    with open(path) as handle:
+        entries = [entry for entry in json.load(handle)
+                   if entry["benchmark"].endswith("InterleavedStepBenchmark.fitEach")]
+    if not entries:
+        sys.exit(f"{path} holds no InterleavedStepBenchmark results")
+    threads = [arg.split("=", 1)[1] for arg in entries[0].get("jvmArgs", []) if arg.startswith("-Dbench.threads=")]
+    print(f"Results file: `{path}`, threads: {threads[0] if threads else 'not recorded'}\n")
+    columns = ["minibatch", "coding", "iterations", "baseline median (ms)", "library/baseline, median",
+               "floor/baseline, median", "library/baseline, mean", "floor/baseline, mean",
+               "heap bytes per step, baseline / library / floor", "steps with a GC"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
-    for minibatch in (32, 256):
-        for units in (300, 2000):
-            step = dict(codingUnits=units, minibatch=minibatch)
-            times = {variant: [find(results, "TrainingStepBenchmark.fitStep", variant=variant, **step)
-                               for results in rounds] for variant in ("BASELINE", "LIBRARY", "FLOOR")}
-            if any(value is None for values in times.values() for value in values):
-                sys.exit(f"a round lacks a variant of minibatch {minibatch}, coding {units}")
-            base = [value[0] for value in times["BASELINE"]]
-            lib = [value[0] for value in times["LIBRARY"]]
-            floor = [value[0] for value in times["FLOOR"]]
-            cells = [str(minibatch), str(units), f"{sum(base) / len(base):.3f}",
-                     paired([l / b for l, b in zip(lib, base)]), paired([f / b for f, b in zip(floor, base)]),
-                     paired([l / f for l, f in zip(lib, floor)])]
-            print("| " + " | ".join(cells) + " |")
+    for entry in sorted(entries, key=lambda e: (int(e["params"]["minibatch"]), int(e["params"]["codingUnits"]))):
+        kinds = ("MedianNanos", "Nanos", "Steps", "Bytes")
+        data = {variant: {kind: iterations(entry, variant + kind) for kind in kinds}
+                for variant in ("baseline", "library", "floor")}
+        count = len(data["baseline"]["Steps"])
+        if not 2 <= count <= len(T_95) + 1:
+            sys.exit(f"{path}: {count} iterations, between 2 and {len(T_95) + 1} are supported")
+
+        def median_ratio(variant):
+            return [v / b for v, b in zip(data[variant]["MedianNanos"], data["baseline"]["MedianNanos"])]
+
+        def mean_ratio(variant):
+            means = [n / s for n, s in zip(data[variant]["Nanos"], data[variant]["Steps"])]
+            base = [n / s for n, s in zip(data["baseline"]["Nanos"], data["baseline"]["Steps"])]
+            return [v / b for v, b in zip(means, base)]
+
+        # Bytes are summed over every step, the steps with a GC included, and the steps without one are nearly all.
+        bytes_per_step = [sum(data[v]["Bytes"]) / sum(data[v]["Steps"]) / 1024
+                          for v in ("baseline", "library", "floor")]
+        gc_steps = int(sum(iterations(entry, "gcSteps")))
+        total_steps = sum(sum(data[v]["Steps"]) for v in data) + gc_steps
+        cells = [entry["params"]["minibatch"], entry["params"]["codingUnits"], str(count),
+                 f"{sum(data['baseline']['MedianNanos']) / count / 1e6:.3f}",
+                 interval(median_ratio("library")), interval(median_ratio("floor")),
+                 interval(mean_ratio("library")), interval(mean_ratio("floor")),
+                 " / ".join(f"{value:.0f} KiB" for value in bytes_per_step), f"{gc_steps} of {total_steps:.0f}"]
+        print("| " + " | ".join(cells) + " |")
     print()
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        sys.exit("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --paired ROUND.json ROUND.json ...")
-    if sys.argv[1] == "--paired":
-        print_paired(sys.argv[2:])
+        sys.exit("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json ...")
+    if sys.argv[1] == "--interleaved":
+        for argument in sys.argv[2:]:
+            print_interleaved(argument)
     else:
         for argument in sys.argv[1:]:
             print_tables(argument)
