@@ -10,6 +10,7 @@ import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The penalty alone on fixed float32 activations [m, n] in (0, 1), as the layers compute it for dense activations:
- * the column mean q, then the value and the [1, n] gradient row d(penalty)/dq / m. {@code libraryGraph} runs the
- * library's SameDiff graph through {@link PenaltyGraph#evaluateMean}, which replays the graph's ops with arrays
- * allocated once, as the layer does. {@code sessionGraph} runs the same graph through SameDiff's session
+ * the column mean q, then the value and the [1, n] gradient row d(penalty)/dq / m. {@code libraryGraph} takes the
+ * steps of the library's layer: the column mean into a row allocated once, then
+ * {@link PenaltyGraph#evaluateMeanInto}, which replays the graph's ops and writes the gradient into a second such row. {@code sessionGraph} runs the same graph through SameDiff's session
  * ({@code calculateGradientsAndOutputs}), as the library did before the replay. {@code closedForm} is the
  * hand-written {@link ClosedFormKl#valueAndGradientRow}. Both layers then add the row to every row of the epsilon,
  * which is not timed here.
@@ -52,6 +53,9 @@ public class PenaltyBenchmark {
 
     private PenaltyGraph graph;
     private INDArray activations;
+    /** The column mean and the gradient row, allocated once as the layer does. */
+    private INDArray meanRow;
+    private INDArray gradientRow;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -61,11 +65,15 @@ public class PenaltyBenchmark {
         graph = new PenaltyGraph(spec, DataType.FLOAT, codingUnits);
         Nd4j.getRandom().setSeed(Autoencoders.SEED);
         activations = Nd4j.rand(DataType.FLOAT, minibatch, codingUnits).muli(0.98).addi(0.01);
+        meanRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
+        gradientRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
     }
 
     @Benchmark
     public INDArray libraryGraph() {
-        return graph.evaluateMean(activations.mean(true, 0), null, 0.0, true, 1.0 / minibatch).gradient();
+        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+        graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
+        return gradientRow;
     }
 
     @Benchmark
