@@ -73,7 +73,7 @@ def training_row(results, step):
 
 
 def inference_row(results, step):
-    """Returns the cells of one row of inference and penalty-alone timings with their ratios, n/a where a run lacks a case."""
+    """Returns the cells of one row of inference and penalty-alone timings with their ratios, n/a where missing."""
     out_base = find(results, "InferenceBenchmark.output", variant="BASELINE", **step)
     out_lib = find(results, "InferenceBenchmark.output", variant="LIBRARY", **step)
     pen_lib = find(results, "PenaltyBenchmark.libraryGraph", **step)
@@ -82,6 +82,16 @@ def inference_row(results, step):
     return [timing(out_base), timing(out_lib), ratio(out_lib, out_base),
             timing(pen_lib), timing(pen_floor), timing(pen_session), ratio(pen_lib, pen_floor),
             ratio(pen_session, pen_lib)]
+
+
+def after_step_row(results, step):
+    """Returns the cells of one row of penalty timings right after a baseline step, with the ratio and the share."""
+    library = find(results, "PenaltyAfterStepBenchmark.libraryGraph", **step)
+    floor = find(results, "PenaltyAfterStepBenchmark.closedForm", **step)
+    baseline = find(results, "TrainingStepBenchmark.fitStep", variant="BASELINE", **step)
+    # The baseline step is in milliseconds and the penalty in microseconds.
+    share = None if library is None or baseline is None else (library[0] / 1000, library[1] / 1000)
+    return [timing(library), timing(floor), ratio(library, floor), ratio(share, baseline)]
 
 
 def print_table(results, header, row_cells):
@@ -106,6 +116,9 @@ def print_tables(path):
                           "penalty, library (µs)", "penalty, floor (µs)", "penalty, session (µs)", "library/floor",
                           "session/library"],
                 inference_row)
+    print_table(results, ["penalty after a step, library (µs)", "penalty after a step, floor (µs)", "library/floor",
+                          "library penalty/baseline step"],
+                after_step_row)
 
 
 # Two-sided 95% quantiles of Student's t distribution by degrees of freedom.
@@ -157,11 +170,11 @@ def print_interleaved(path):
             base = [n / s for n, s in zip(data["baseline"]["Nanos"], data["baseline"]["Steps"])]
             return [v / b for v, b in zip(means, base)]
 
-        # Bytes are summed over every step, the steps with a GC included, and the steps without one are nearly all.
-        bytes_per_step = [sum(data[v]["Bytes"]) / sum(data[v]["Steps"]) / 1024
-                          for v in ("baseline", "library", "floor")]
+        # Each operation steps every variant once, so each variant ran a third of all steps, those with a GC included,
+        # and its bytes are summed over all of them.
         gc_steps = int(sum(iterations(entry, "gcSteps")))
         total_steps = sum(sum(data[v]["Steps"]) for v in data) + gc_steps
+        bytes_per_step = [sum(data[v]["Bytes"]) / (total_steps / 3) / 1024 for v in ("baseline", "library", "floor")]
         cells = [entry["params"]["minibatch"], entry["params"]["codingUnits"], str(count),
                  f"{sum(data['baseline']['MedianNanos']) / count / 1e6:.3f}",
                  interval(median_ratio("library")), interval(median_ratio("floor")),

@@ -11,6 +11,7 @@ import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -495,7 +496,7 @@ public final class PenaltyGraph {
         checkShape(row);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             double value = replay(cast(row), true);
-            gradientReplay.array(meanGradientName).mul(inputScale * gradientScale, gradient);
+            scaleGradientInto(inputScale * gradientScale, gradient);
             return value;
         }
     }
@@ -545,13 +546,86 @@ public final class PenaltyGraph {
      * if requested, stays in the replay's array until the next call.
      */
     private double replay(INDArray rawMean, boolean withGradient) {
-        mapInto(rawMean, mappedMean);
-        if (spec.penalty() == SparsityPenalty.KL) {
-            BooleanIndexing.replaceWhere(mappedMean, mappedUpperBound, Conditions.greaterThan(mappedUpperBound));
+        if (isPlainRow(rawMean)) {
+            mapElements(rawMean.data());
+        } else {
+            mapInto(rawMean, mappedMean);
+            if (spec.penalty() == SparsityPenalty.KL) {
+                BooleanIndexing.replaceWhere(mappedMean, mappedUpperBound, Conditions.greaterThan(mappedUpperBound));
+            }
         }
         OpReplay replay = withGradient ? gradientReplay : valueReplay;
         replay.run();
         return replay.array(PENALTY).getDouble(0) + valueOffset;
+    }
+
+    /**
+     * Returns whether element i of the array is element i of its data buffer: an array of its own, not a view with an
+     * offset or a stride.
+     */
+    private static boolean isPlainRow(INDArray array) {
+        return array.offset() == 0 && array.elementWiseStride() == 1 && array.data().length() == array.length();
+    }
+
+    /**
+     * Writes the affine input map of a plain row into the replay's input and clamps a KL input at the image of 1, in
+     * Java. These are the operations of {@link #mapInto} and the clamp, in the same order and the same precision, so
+     * the results are identical. On a row of n values a Java loop takes about a microsecond per thousand values,
+     * where each ND4J op on ND4J 1.0.0-M2.1 costs about 10 microseconds on its own (an estimate from timing loops).
+     */
+    private void mapElements(DataBuffer source) {
+        DataBuffer target = mappedMean.data();
+        boolean clamp = spec.penalty() == SparsityPenalty.KL;
+        if (dataType == DataType.FLOAT) {
+            float offset = (float) inputOffset;
+            float scale = (float) inputScale;
+            float shift = (float) inputShift;
+            float upper = (float) mappedUpperBound;
+            for (long i = 0; i < units; i++) {
+                float value = source.getFloat(i);
+                if (inputOffset != 0.0) {
+                    value += offset;
+                }
+                value *= scale;
+                if (inputShift != 0.0) {
+                    value += shift;
+                }
+                target.put(i, clamp && value > upper ? upper : value);
+            }
+        } else {
+            for (long i = 0; i < units; i++) {
+                double value = source.getDouble(i);
+                if (inputOffset != 0.0) {
+                    value += inputOffset;
+                }
+                value *= inputScale;
+                if (inputShift != 0.0) {
+                    value += inputShift;
+                }
+                target.put(i, clamp && value > mappedUpperBound ? mappedUpperBound : value);
+            }
+        }
+    }
+
+    /** Writes {@code factor} times the replayed gradient into {@code gradient}, in Java when it is a plain row. */
+    private void scaleGradientInto(double factor, INDArray gradient) {
+        INDArray replayed = gradientReplay.array(meanGradientName);
+        if (!isPlainRow(gradient) || !isPlainRow(replayed)) {
+            replayed.mul(factor, gradient);
+            return;
+        }
+        DataBuffer source = replayed.data();
+        DataBuffer target = gradient.data();
+        if (dataType == DataType.FLOAT) {
+            float scale = (float) factor;
+            for (long i = 0; i < units; i++) {
+                target.put(i, source.getFloat(i) * scale);
+            }
+        } else {
+            for (long i = 0; i < units; i++) {
+                target.put(i, source.getDouble(i) * factor);
+            }
+        }
     }
 
     /**

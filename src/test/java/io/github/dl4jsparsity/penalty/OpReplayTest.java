@@ -137,6 +137,23 @@ class OpReplayTest {
         assertArrayEquals(given, means.toDoubleVector(), 0.0);
     }
 
+    @ParameterizedTest(name = "{0}, tanh {1}, {2}")
+    @MethodSource("settings")
+    void viewsMatchPlainRows(SparsityPenalty penalty, boolean tanh, DataType type) {
+        PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(penalty, 0.1, 1.7, EPS, tanh), type, UNITS);
+        INDArray plainMeans = means(tanh, type);
+        INDArray plainGradient = Nd4j.create(type, 1, UNITS);
+        // Second rows of [2, n] arrays: views with an offset, which the graph maps with ND4J ops, not in Java.
+        INDArray meansView = Nd4j.vstack(plainMeans.mul(0.5), plainMeans).getRow(1, true);
+        INDArray gradientView = Nd4j.create(type, 2, UNITS).getRow(1, true);
+
+        double plainValue = graph.evaluateMeanInto(plainMeans, 2.5, plainGradient);
+        double viewValue = graph.evaluateMeanInto(meansView, 2.5, gradientView);
+
+        assertEquals(plainValue, viewValue, 0.0);
+        assertArrayEquals(plainGradient.toDoubleVector(), gradientView.toDoubleVector(), 0.0);
+    }
+
     @Test
     void intoRejectsGraphsWithoutAReplay() {
         PenaltySpec kl = new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false);
