@@ -141,6 +141,20 @@ def iterations(entry, metric):
     return [value for fork in entry["secondaryMetrics"][metric]["rawData"] for value in fork]
 
 
+def fork_sizes(entry):
+    """Returns the number of measured iterations of each fork."""
+    return [len(fork) for fork in entry["secondaryMetrics"]["gcSteps"]["rawData"]]
+
+
+def fork_means(values, sizes):
+    """Returns the mean of the per-iteration values of each fork, as "a / b / ..."."""
+    means, start = [], 0
+    for size in sizes:
+        means.append(sum(values[start:start + size]) / size)
+        start += size
+    return " / ".join(f"{mean:.3f}" for mean in means)
+
+
 def print_interleaved(path):
     with open(path) as handle:
         entries = [entry for entry in json.load(handle)
@@ -151,7 +165,8 @@ def print_interleaved(path):
     print(f"Results file: `{path}`, threads: {threads[0] if threads else 'not recorded'}\n")
     columns = ["minibatch", "coding", "iterations", "baseline median (ms)", "library/baseline, median",
                "floor/baseline, median", "library/baseline, mean", "floor/baseline, mean",
-               "heap bytes per step, baseline / library / floor", "steps with a GC"]
+               "library/baseline, median, per fork", "heap bytes per step, baseline / library / floor",
+               "steps with a GC"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for entry in sorted(entries, key=lambda e: (int(e["params"]["minibatch"]), int(e["params"]["codingUnits"]))):
@@ -166,6 +181,8 @@ def print_interleaved(path):
             return [v / b for v, b in zip(data[variant]["MedianNanos"], data["baseline"]["MedianNanos"])]
 
         def mean_ratio(variant):
+            if 0 in data[variant]["Steps"] or 0 in data["baseline"]["Steps"]:
+                sys.exit(f"{path}: an iteration has no step without a GC; use longer iterations")
             means = [n / s for n, s in zip(data[variant]["Nanos"], data[variant]["Steps"])]
             base = [n / s for n, s in zip(data["baseline"]["Nanos"], data["baseline"]["Steps"])]
             return [v / b for v, b in zip(means, base)]
@@ -179,6 +196,7 @@ def print_interleaved(path):
                  f"{sum(data['baseline']['MedianNanos']) / count / 1e6:.3f}",
                  interval(median_ratio("library")), interval(median_ratio("floor")),
                  interval(mean_ratio("library")), interval(mean_ratio("floor")),
+                 fork_means(median_ratio("library"), fork_sizes(entry)),
                  " / ".join(f"{value:.0f} KiB" for value in bytes_per_step), f"{gc_steps} of {total_steps:.0f}"]
         print("| " + " | ".join(cells) + " |")
     print()

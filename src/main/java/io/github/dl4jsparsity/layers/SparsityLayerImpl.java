@@ -221,7 +221,9 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     /**
      * Returns a copy of the mean activation per unit [1, n] that the penalty of the last forward pass used. That is
      * the minibatch mean q (after the tanh shift), qhat with a moving average, or the mean absolute activation for
-     * L1. Returns null before any forward pass, when the weight is 0 and after a fully masked minibatch.
+     * L1. Returns null before any forward pass, when the weight is 0 and after a fully masked minibatch. After a
+     * training pass that raised the non-finite-penalty error, returns that pass's mean, while
+     * {@link #getScorePenalty()} still returns the previous penalty.
      */
     public INDArray getLastMeanActivation() {
         getScorePenalty();
@@ -396,14 +398,16 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
 
     /**
      * The common case of {@link #recordTrainingOnMean}: float or double activations and no moving average. The column
-     * mean and the gradient row go into two arrays [1, n] that this layer allocates once, so a training step adds no
-     * array. The gradient row is valid until the next training forward pass overwrites it, which is also when the
-     * backward pass stops needing it.
+     * mean and the gradient row go into two arrays [1, n] that this layer allocates once, so with a sigmoid coding
+     * layer a training step allocates no array for the penalty. A tanh layer allocates one, the shifted mean. The
+     * gradient row is valid until the next training forward pass overwrites it, which is also when the backward pass
+     * stops needing it.
      */
     private void recordTrainingInRows(INDArray activations, long minibatch, double factor) {
-        if (meanRow == null || meanRow.dataType() != activations.dataType() || meanRow.length() != activations.size(1)) {
-            meanRow = Nd4j.create(activations.dataType(), 1, activations.size(1));
-            gradientRow = Nd4j.create(activations.dataType(), 1, activations.size(1));
+        long units = activations.size(1);
+        if (meanRow == null || meanRow.dataType() != activations.dataType() || meanRow.length() != units) {
+            meanRow = Nd4j.create(activations.dataType(), 1, units);
+            gradientRow = Nd4j.create(activations.dataType(), 1, units);
         }
         Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
         double value = graph(activations).evaluateMeanInto(meanRow, factor, gradientRow);

@@ -472,28 +472,30 @@ public final class PenaltyGraph {
     /**
      * Computes the penalty of given per-unit means, as {@link #evaluateMean(INDArray, INDArray, double, boolean,
      * double)} does with a gradient, and writes {@code gradientScale * d(penalty)/dq} into the caller's array instead
-     * of a new one. Nothing is allocated, so a layer that keeps its mean and its gradient in arrays of its own adds no
-     * array per training step. Only a graph without a moving average has this path.
+     * of a new one. When both are plain arrays of this graph's data type (not views), no ND4J array is allocated, so a
+     * layer that keeps its mean and its gradient in arrays of its own adds none per training step. Only a graph
+     * without a moving average has this path.
      *
      * @param means q [1, n] (in [-1, 1] for a tanh graph, before the shift); not changed
      * @param gradientScale factor applied to the gradient
      * @param gradient receives the scaled gradient: an array [1, n] of this graph's data type
      * @return the penalty, not yet scaled by {@link PenaltyScaling}
      * @throws UnsupportedOperationException for L1 and for a graph with a moving average
-     * @throws IllegalArgumentException if {@code gradient} is not [1, n] or not of this graph's data type
+     * @throws IllegalArgumentException if {@code means} does not hold n values, or {@code gradient} is not [1, n] or
+     *         not of this graph's data type
      */
     public double evaluateMeanInto(INDArray means, double gradientScale, INDArray gradient) {
         if (spec.penalty() == SparsityPenalty.L1 || movingAverage) {
             throw new UnsupportedOperationException("evaluateMeanInto is defined only for a KL, MSE or MAE graph "
                     + "without a moving average; use evaluateMean");
         }
+        INDArray row = means.reshape(1, means.length());
+        checkShape(row);
         if (gradient.rank() != 2 || gradient.size(0) != 1 || gradient.size(1) != units
                 || gradient.dataType() != dataType) {
             throw new IllegalArgumentException("Invalid gradient array: shape " + Arrays.toString(gradient.shape())
                     + " and type " + gradient.dataType() + ", expected shape [1, " + units + "] and type " + dataType);
         }
-        INDArray row = means.reshape(1, means.length());
-        checkShape(row);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             double value = replay(cast(row), true);
             scaleGradientInto(inputScale * gradientScale, gradient);

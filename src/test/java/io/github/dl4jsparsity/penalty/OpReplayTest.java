@@ -155,6 +155,18 @@ class OpReplayTest {
     }
 
     @Test
+    void intoRejectsMeansOfAnotherWidth() {
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.FLOAT);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> graph.evaluateMeanInto(Nd4j.create(DataType.FLOAT, 1, UNITS + 1), 1.0,
+                        Nd4j.create(DataType.FLOAT, 1, UNITS + 1)));
+
+        assertEquals("Invalid activations shape [1, 8]: this penalty graph expects [minibatch >= 1, 7]",
+                error.getMessage());
+    }
+
+    @Test
     void intoRejectsGraphsWithoutAReplay() {
         PenaltySpec kl = new PenaltySpec(SparsityPenalty.KL, 0.1, 1.0, EPS, false);
         PenaltySpec l1 = new PenaltySpec(SparsityPenalty.L1, 0.1, 1.0, EPS, false);

@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The penalty alone on fixed float32 activations [m, n] in (0, 1), as the layers compute it for dense activations:
  * the column mean q, then the value and the [1, n] gradient row d(penalty)/dq / m. {@code libraryGraph} takes the
  * steps of the library's layer: the column mean into a row allocated once, then
- * {@link PenaltyGraph#evaluateMeanInto}, which replays the graph's ops and writes the gradient into a second such row. {@code sessionGraph} runs the same graph through SameDiff's session
- * ({@code calculateGradientsAndOutputs}), as the library did before the replay. {@code closedForm} is the
+ * {@link PenaltyGraph#evaluateMeanInto}, which replays the graph's ops and writes the gradient into a second such
+ * row. {@code sessionGraph} runs the same graph through SameDiff's session ({@code calculateGradientsAndOutputs}), as
+ * the library did before the replay. {@code closedForm} is the
  * hand-written {@link ClosedFormKl#valueAndGradientRow}. Both layers then add the row to every row of the epsilon,
  * which is not timed here.
  */

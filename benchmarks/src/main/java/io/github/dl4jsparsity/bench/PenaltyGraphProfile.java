@@ -15,14 +15,15 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Splits the cost of the penalty graph's SameDiff session into time spent inside ND4J ops and time spent in the
  * session around them, and times the library's call, which replays the same ops without the session. It counts the
- * ops of the forward graph and of the gradient function, times the layer's dense path (the column mean, then
- * {@link PenaltyGraph#evaluateMean}), and times the session's {@code calculateGradientsAndOutputs} on the same graph
+ * ops of the forward graph and of the gradient function, times the layer's dense path (the column mean into a row,
+ * then {@link PenaltyGraph#evaluateMeanInto}), and times the session's {@code calculateGradientsAndOutputs} on the same graph
  * with and without a listener. With the listener it sums the wall time between each op's pre- and post-execution
  * callbacks. The closed form is timed for comparison.
  * Single-shot wall-clock timing, so an estimate; {@link PenaltyBenchmark} is the measurement.
@@ -85,14 +86,20 @@ public final class PenaltyGraphProfile {
         System.out.printf("minibatch=%d units=%d forwardOps=%d gradientFunctionOps=%d%n", minibatch, units,
                 sd.getOps().size(), gradFunction == null ? -1 : gradFunction.getOps().size());
 
-        // The layer's path for dense activations: the column mean, then the value and the [1, n] gradient row.
-        double graphMicros = timeCalls(calls, () -> graph.evaluateMean(activations.mean(true, 0), null, 0.0, true,
-                1.0 / minibatch));
-        double forwardMicros = timeCalls(calls, () -> graph.evaluateMean(activations.mean(true, 0), null, 0.0,
-                false));
+        // The layer's path for dense activations: the column mean into a row, then the value and the gradient row.
+        INDArray meanRow = Nd4j.create(DataType.FLOAT, 1, units);
+        INDArray gradientRow = Nd4j.create(DataType.FLOAT, 1, units);
+        double graphMicros = timeCalls(calls, () -> {
+            Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+            graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
+        });
+        double forwardMicros = timeCalls(calls, () -> {
+            Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+            graph.evaluateMean(meanRow, null, 0.0, false);
+        });
         double closedFormMicros = timeCalls(calls, () -> ClosedFormKl.valueAndGradientRow(activations,
                 Autoencoders.TARGET, Autoencoders.WEIGHT, Autoencoders.EPSILON));
-        System.out.printf("evaluateMean (replay): %.1f us/call, value only: %.1f us/call, closed form: "
+        System.out.printf("layer path (replay): %.1f us/call, value only: %.1f us/call, closed form: "
                 + "%.1f us/call%n", graphMicros, forwardMicros, closedFormMicros);
 
         // The session gets the squeezed mean q' = (1 - 2 eps) q + eps, which the replay writes into its input array.
