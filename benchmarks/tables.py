@@ -18,10 +18,21 @@ import math
 import sys
 
 
+def read_entries(path):
+    """Returns the list of benchmark entries of one JMH JSON file, or exits with a message naming the file."""
+    try:
+        with open(path) as handle:
+            entries = json.load(handle)
+    except (OSError, ValueError) as error:
+        sys.exit(f"Cannot read JMH results from {path}: {error}")
+    if not isinstance(entries, list):
+        sys.exit(f"Cannot read JMH results from {path}: expected a JSON list of benchmark entries")
+    return entries
+
+
 def load(path):
     """Returns {(benchmark, params tuple): (score, error, unit)} for one JMH JSON file."""
-    with open(path) as handle:
-        entries = json.load(handle)
+    entries = read_entries(path)
     results = {}
     for entry in entries:
         name = entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]
@@ -108,6 +119,10 @@ def print_table(results, header, row_cells):
 
 def print_tables(path):
     results = load(path)
+    known = ("TrainingStepBenchmark.", "InferenceBenchmark.", "PenaltyBenchmark.", "PenaltyAfterStepBenchmark.")
+    if not any(name.startswith(known) for name, _ in results):
+        sys.exit(f"{path} holds no results of the benchmarks that run-all.sh runs; for InterleavedStepBenchmark "
+                 "results use --interleaved")
     print(f"Results file: `{path}`\n")
     print_table(results, ["baseline (ms)", "library KL (ms)", "floor (ms)", "PyTorch (ms)", "PyTorch + KL (ms)",
                           "library/baseline", "floor/baseline", "baseline/PyTorch", "library/(PyTorch + KL)"],
@@ -127,22 +142,38 @@ T_95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8
         20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045}
 
 
+# Beyond 29 degrees of freedom, the quantile at the largest tabulated number not above them: slightly wide.
+T_95_LARGE = {30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}
+
+
+def t_quantile(degrees):
+    """Returns the two-sided 95% quantile of Student's t distribution, rounded up beyond 29 degrees of freedom."""
+    if degrees in T_95:
+        return T_95[degrees]
+    return T_95_LARGE[max(d for d in T_95_LARGE if d <= degrees)]
+
+
 def interval(values):
     """Returns "mean ± half-width (min to max)" of per-iteration ratios, the half-width a 95% confidence interval."""
     count = len(values)
     mean = sum(values) / count
     spread = math.sqrt(sum((v - mean) ** 2 for v in values) / (count - 1))
-    half = T_95[count - 1] * spread / math.sqrt(count)
+    half = t_quantile(count - 1) * spread / math.sqrt(count)
     return f"{mean:.3f} ± {half:.3f} ({min(values):.3f} to {max(values):.3f})"
 
 
 def iterations(entry, metric):
     """Returns the values of one secondary metric, one per measured iteration of every fork."""
-    return [value for fork in entry["secondaryMetrics"][metric]["rawData"] for value in fork]
+    metrics = entry.get("secondaryMetrics", {})
+    if metric not in metrics:
+        sys.exit(f"{entry['benchmark']} lacks the secondary metric {metric}: run InterleavedStepBenchmark from "
+                 "this version of the benchmarks")
+    return [value for fork in metrics[metric]["rawData"] for value in fork]
 
 
 def fork_sizes(entry):
     """Returns the number of measured iterations of each fork."""
+    iterations(entry, "gcSteps")
     return [len(fork) for fork in entry["secondaryMetrics"]["gcSteps"]["rawData"]]
 
 
@@ -156,26 +187,19 @@ def fork_means(values, sizes):
 
 
 def print_interleaved(path):
-    with open(path) as handle:
-        entries = [entry for entry in json.load(handle)
-                   if entry["benchmark"].endswith("InterleavedStepBenchmark.fitEach")]
+    entries = [entry for entry in read_entries(path)
+               if entry.get("benchmark", "").endswith("InterleavedStepBenchmark.fitEach")]
     if not entries:
         sys.exit(f"{path} holds no InterleavedStepBenchmark results")
     threads = [arg.split("=", 1)[1] for arg in entries[0].get("jvmArgs", []) if arg.startswith("-Dbench.threads=")]
-    print(f"Results file: `{path}`, threads: {threads[0] if threads else 'not recorded'}\n")
-    columns = ["minibatch", "coding", "iterations", "baseline median (ms)", "library/baseline, median",
-               "floor/baseline, median", "library/baseline, mean", "floor/baseline, mean",
-               "library/baseline, median, per fork", "heap bytes per step, baseline / library / floor",
-               "steps with a GC"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
+    rows = []
     for entry in sorted(entries, key=lambda e: (int(e["params"]["minibatch"]), int(e["params"]["codingUnits"]))):
         kinds = ("MedianNanos", "Nanos", "Steps", "Bytes")
         data = {variant: {kind: iterations(entry, variant + kind) for kind in kinds}
                 for variant in ("baseline", "library", "floor")}
         count = len(data["baseline"]["Steps"])
-        if not 2 <= count <= len(T_95) + 1:
-            sys.exit(f"{path}: {count} iterations, between 2 and {len(T_95) + 1} are supported")
+        if count < 2:
+            sys.exit(f"{path}: {count} measured iteration(s), at least 2 are needed for an interval")
 
         def median_ratio(variant):
             return [v / b for v, b in zip(data[variant]["MedianNanos"], data["baseline"]["MedianNanos"])]
@@ -198,16 +222,28 @@ def print_interleaved(path):
                  interval(mean_ratio("library")), interval(mean_ratio("floor")),
                  fork_means(median_ratio("library"), fork_sizes(entry)),
                  " / ".join(f"{value:.0f} KiB" for value in bytes_per_step), f"{gc_steps} of {total_steps:.0f}"]
+        rows.append(cells)
+    print(f"Results file: `{path}`, threads: {threads[0] if threads else 'not recorded'}\n")
+    columns = ["minibatch", "coding", "iterations", "baseline median (ms)", "library/baseline, median",
+               "floor/baseline, median", "library/baseline, mean", "floor/baseline, mean",
+               "library/baseline, median, per fork", "heap bytes per step, baseline / library / floor",
+               "steps with a GC"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for cells in rows:
         print("| " + " | ".join(cells) + " |")
     print()
 
 
+USAGE = "usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json [RESULTS.json ...]"
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json ...")
-    if sys.argv[1] == "--interleaved":
-        for argument in sys.argv[2:]:
+    interleaved = len(sys.argv) > 1 and sys.argv[1] == "--interleaved"
+    files = sys.argv[2:] if interleaved else sys.argv[1:]
+    if not files or any(argument.startswith("--") for argument in files):
+        sys.exit(USAGE)
+    for argument in files:
+        if interleaved:
             print_interleaved(argument)
-    else:
-        for argument in sys.argv[1:]:
+        else:
             print_tables(argument)

@@ -462,8 +462,7 @@ public final class PenaltyGraph {
             throw new UnsupportedOperationException("evaluateMean is not defined for the L1 penalty: its value "
                     + "depends on every activation, not on the mean activation");
         }
-        INDArray row = means.reshape(1, means.length());
-        checkShape(row);
+        INDArray row = meansRow(means, gradientScale);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return evaluateOnMean(cast(row), previousMean, decay, withGradient, gradientScale);
         }
@@ -489,8 +488,8 @@ public final class PenaltyGraph {
             throw new UnsupportedOperationException("evaluateMeanInto is defined only for a KL, MSE or MAE graph "
                     + "without a moving average; use evaluateMean");
         }
-        INDArray row = means.reshape(1, means.length());
-        checkShape(row);
+        INDArray row = meansRow(means, gradientScale);
+        Objects.requireNonNull(gradient, "gradient");
         if (gradient.rank() != 2 || gradient.size(0) != 1 || gradient.size(1) != units
                 || gradient.dataType() != dataType) {
             throw new IllegalArgumentException("Invalid gradient array: shape " + Arrays.toString(gradient.shape())
@@ -501,6 +500,20 @@ public final class PenaltyGraph {
             scaleGradientInto(inputScale * gradientScale, gradient);
             return value;
         }
+    }
+
+    /** Checks the per-unit means and the gradient scale, and returns the means as a row [1, n]. */
+    private INDArray meansRow(INDArray means, double gradientScale) {
+        Objects.requireNonNull(means, "means");
+        if (means.length() != units) {
+            throw new IllegalArgumentException("Invalid means shape " + Arrays.toString(means.shape()) + ": expected "
+                    + units + " values, one mean per unit");
+        }
+        if (!Double.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("Invalid gradientScale = " + gradientScale + ": expected a finite "
+                    + "number");
+        }
+        return means.reshape(1, units);
     }
 
     private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
@@ -544,7 +557,7 @@ public final class PenaltyGraph {
     }
 
     /**
-     * Maps the mean into the replay's input, clamps it for KL and runs the replay; returns the penalty. The gradient,
+     * Maps the mean into the replay's input, clamps it for KL, runs the replay and returns the penalty. The gradient,
      * if requested, stays in the replay's array until the next call.
      */
     private double replay(INDArray rawMean, boolean withGradient) {
@@ -562,8 +575,8 @@ public final class PenaltyGraph {
     }
 
     /**
-     * Returns whether element i of the array is element i of its data buffer: an array of its own, not a view with an
-     * offset or a stride.
+     * Returns whether element i of the array is element i of its data buffer, as for an array of its own or a view
+     * that starts its buffer without a stride.
      */
     private static boolean isPlainRow(INDArray array) {
         return array.offset() == 0 && array.elementWiseStride() == 1 && array.data().length() == array.length();

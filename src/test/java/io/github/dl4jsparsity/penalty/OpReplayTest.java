@@ -126,7 +126,7 @@ class OpReplayTest {
     void intoMatchesEvaluateMean(SparsityPenalty penalty, boolean tanh, DataType type) {
         PenaltyGraph graph = new PenaltyGraph(new PenaltySpec(penalty, 0.1, 1.7, EPS, tanh), type, UNITS);
         INDArray means = means(tanh, type);
-        double[] given = means.toDoubleVector();
+        double[] meansBefore = means.toDoubleVector();
         PenaltyGraph.Evaluation expected = graph.evaluateMean(means, null, 0.0, true, 2.5);
         INDArray gradient = Nd4j.create(type, 1, UNITS);
 
@@ -134,7 +134,7 @@ class OpReplayTest {
 
         assertEquals(expected.value(), value, 0.0);
         assertArrayEquals(expected.gradient().toDoubleVector(), gradient.toDoubleVector(), 0.0);
-        assertArrayEquals(given, means.toDoubleVector(), 0.0);
+        assertArrayEquals(meansBefore, means.toDoubleVector(), 0.0);
     }
 
     @ParameterizedTest(name = "{0}, tanh {1}, {2}")
@@ -162,8 +162,18 @@ class OpReplayTest {
                 () -> graph.evaluateMeanInto(Nd4j.create(DataType.FLOAT, 1, UNITS + 1), 1.0,
                         Nd4j.create(DataType.FLOAT, 1, UNITS + 1)));
 
-        assertEquals("Invalid activations shape [1, 8]: this penalty graph expects [minibatch >= 1, 7]",
-                error.getMessage());
+        assertEquals("Invalid means shape [1, 8]: expected 7 values, one mean per unit", error.getMessage());
+    }
+
+    @Test
+    void intoRejectsNonFiniteGradientScale() {
+        PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.FLOAT);
+        INDArray means = means(false, DataType.FLOAT);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> graph.evaluateMeanInto(means, Double.NaN, Nd4j.create(DataType.FLOAT, 1, UNITS)));
+
+        assertEquals("Invalid gradientScale = NaN: expected a finite number", error.getMessage());
     }
 
     @Test
@@ -184,7 +194,7 @@ class OpReplayTest {
     }
 
     @Test
-    void intoRejectsAGradientArrayOfAnotherShapeOrType() {
+    void intoRejectsWrongGradientArray() {
         PenaltyGraph graph = sigmoidGraph(SparsityPenalty.KL, 0.1, 1.0, DataType.FLOAT);
         INDArray means = means(false, DataType.FLOAT);
 
