@@ -397,11 +397,11 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
     }
 
     /**
-     * The common case of {@link #recordTrainingOnMean}: float or double activations and no moving average. The column
-     * mean and the gradient row go into two arrays [1, n] that this layer allocates once, so with a sigmoid coding
-     * layer a training step allocates no array for the penalty. A tanh layer allocates one, the shifted mean. The
-     * gradient row is valid until the next training forward pass overwrites it, which is also when the backward pass
-     * stops needing it.
+     * Records the penalty in the common case of {@link #recordTrainingOnMean}: float or double activations and no
+     * moving average. The column mean and the gradient row go into two arrays [1, n] that this layer allocates once.
+     * With a sigmoid coding layer a training step then allocates no array for the penalty, and a tanh layer allocates
+     * one, the shifted mean. The gradient row is valid until the next training forward pass overwrites it, which is
+     * also when the backward pass stops needing it.
      */
     private void recordTrainingInRows(INDArray activations, long minibatch, double factor) {
         long units = activations.size(1);

@@ -2,15 +2,10 @@ package io.github.dl4jsparsity.bench;
 
 import java.util.concurrent.TimeUnit;
 
-import io.github.dl4jsparsity.penalty.PenaltyGraph;
-import io.github.dl4jsparsity.penalty.PenaltySpec;
-import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,10 +41,7 @@ public class PenaltyAfterStepBenchmark {
 
     private MultiLayerNetwork baseline;
     private DataSet data;
-    private PenaltyGraph graph;
-    private INDArray activations;
-    private INDArray meanRow;
-    private INDArray gradientRow;
+    private DensePenalty penalty;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -57,13 +49,7 @@ public class PenaltyAfterStepBenchmark {
         baseline = Autoencoders.network(Autoencoders.Variant.BASELINE, codingUnits, DataType.FLOAT);
         INDArray input = Autoencoders.input(minibatch, Autoencoders.SEED + minibatch, DataType.FLOAT);
         data = new DataSet(input, input);
-        PenaltySpec spec = new PenaltySpec(SparsityPenalty.KL, Autoencoders.TARGET, Autoencoders.WEIGHT,
-                Autoencoders.EPSILON, false);
-        graph = new PenaltyGraph(spec, DataType.FLOAT, codingUnits);
-        Nd4j.getRandom().setSeed(Autoencoders.SEED);
-        activations = Nd4j.rand(DataType.FLOAT, minibatch, codingUnits).muli(0.98).addi(0.01);
-        meanRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
-        gradientRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
+        penalty = new DensePenalty(minibatch, codingUnits);
     }
 
     /** Runs one training step of the baseline network before each timed call. */
@@ -74,14 +60,11 @@ public class PenaltyAfterStepBenchmark {
 
     @Benchmark
     public INDArray libraryGraph() {
-        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
-        graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
-        return gradientRow;
+        return penalty.library();
     }
 
     @Benchmark
     public ClosedFormKl.Result closedForm() {
-        return ClosedFormKl.valueAndGradientRow(activations, Autoencoders.TARGET, Autoencoders.WEIGHT,
-                Autoencoders.EPSILON);
+        return penalty.closedForm();
     }
 }

@@ -5,13 +5,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.dl4jsparsity.penalty.PenaltyGraph;
-import io.github.dl4jsparsity.penalty.PenaltySpec;
-import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,45 +47,32 @@ public class PenaltyBenchmark {
     private static final List<String> SESSION_OUTPUTS = List.of(PenaltyGraph.PENALTY);
     private static final List<String> SESSION_GRADIENTS = List.of(PenaltyGraph.BATCH_MEAN);
 
-    private PenaltyGraph graph;
-    private INDArray activations;
-    /** The column mean and the gradient row, allocated once as the layer does. */
-    private INDArray meanRow;
-    private INDArray gradientRow;
+    private DensePenalty penalty;
 
     @Setup(Level.Trial)
     public void setUp() {
         ThreadSettings.checkNd4j();
-        PenaltySpec spec = new PenaltySpec(SparsityPenalty.KL, Autoencoders.TARGET, Autoencoders.WEIGHT,
-                Autoencoders.EPSILON, false);
-        graph = new PenaltyGraph(spec, DataType.FLOAT, codingUnits);
-        Nd4j.getRandom().setSeed(Autoencoders.SEED);
-        activations = Nd4j.rand(DataType.FLOAT, minibatch, codingUnits).muli(0.98).addi(0.01);
-        meanRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
-        gradientRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
+        penalty = new DensePenalty(minibatch, codingUnits);
     }
 
     @Benchmark
     public INDArray libraryGraph() {
-        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
-        graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
-        return gradientRow;
+        return penalty.library();
     }
 
     @Benchmark
     public INDArray sessionGraph() {
         // The squeeze q' = (1 - 2 eps) q + eps before the placeholder, and its scale in the chain rule after.
         double scale = 1.0 - 2.0 * Autoencoders.EPSILON;
-        INDArray squeezed = activations.mean(true, 0).muli(scale).addi(Autoencoders.EPSILON);
-        OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(Map.of(PenaltyGraph.BATCH_MEAN, squeezed),
-                SESSION_OUTPUTS, SESSION_GRADIENTS);
+        INDArray squeezed = penalty.activations.mean(true, 0).muli(scale).addi(Autoencoders.EPSILON);
+        OutAndGrad result = penalty.graph.sameDiff().calculateGradientsAndOutputs(
+                Map.of(PenaltyGraph.BATCH_MEAN, squeezed), SESSION_OUTPUTS, SESSION_GRADIENTS);
         result.getOutputs().get(PenaltyGraph.PENALTY).getDouble(0);
         return result.getGradients().get(PenaltyGraph.BATCH_MEAN).mul(scale / minibatch);
     }
 
     @Benchmark
     public ClosedFormKl.Result closedForm() {
-        return ClosedFormKl.valueAndGradientRow(activations, Autoencoders.TARGET, Autoencoders.WEIGHT,
-                Autoencoders.EPSILON);
+        return penalty.closedForm();
     }
 }
