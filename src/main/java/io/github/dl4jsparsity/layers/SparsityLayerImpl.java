@@ -8,6 +8,7 @@ import java.util.Map;
 import io.github.dl4jsparsity.conf.SparsityLayer;
 import io.github.dl4jsparsity.conf.SparsityParamInitializer;
 import io.github.dl4jsparsity.penalty.ActivationRows;
+import io.github.dl4jsparsity.penalty.DenseRowOps;
 import io.github.dl4jsparsity.penalty.MeanEstimator;
 import io.github.dl4jsparsity.penalty.PenaltyGraph;
 import io.github.dl4jsparsity.penalty.PenaltyScaling;
@@ -30,8 +31,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -111,6 +110,8 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
      */
     private INDArray meanRow;
     private INDArray gradientRow;
+    /** Column mean and broadcast add with op contexts built once; created by the first training pass that needs it. */
+    private DenseRowOps rowOps;
     /** Shape of the activations of the last training forward pass. */
     private long[] gradientShape;
     private boolean nanWarningLogged;
@@ -184,7 +185,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
                 epsilon.shape(), epsilon.ordering());
         // One op writes epsilon plus the penalty's gradient into the new array, and epsilon itself stays unchanged.
         if (scaledGradientRow != null) {
-            Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, scaledGradientRow, total, 1));
+            rowOps().addRow(epsilon, scaledGradientRow, total);
         } else {
             Nd4j.getExecutioner().exec(new AddOp(epsilon, scaledGradient, total));
         }
@@ -409,7 +410,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
             meanRow = Nd4j.create(activations.dataType(), 1, units);
             gradientRow = Nd4j.create(activations.dataType(), 1, units);
         }
-        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+        rowOps().columnMean(activations, meanRow);
         double value = graph(activations).evaluateMeanInto(meanRow, factor, gradientRow);
         // After a pass that raises below, the mean is that pass's, since the row is overwritten in place.
         lastMeanActivation = spec.shiftFromTanh() ? meanRow.add(1.0).muli(0.5) : meanRow;
@@ -417,6 +418,13 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         scaledGradientRow = gradientRow;
         gradientShape = activations.shape();
         scorePenalty = scaleValue(value, minibatch);
+    }
+
+    private DenseRowOps rowOps() {
+        if (rowOps == null) {
+            rowOps = new DenseRowOps();
+        }
+        return rowOps;
     }
 
     private void checkFinite(double penalty) {

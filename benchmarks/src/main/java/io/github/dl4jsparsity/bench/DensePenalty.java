@@ -1,11 +1,11 @@
 package io.github.dl4jsparsity.bench;
 
+import io.github.dl4jsparsity.penalty.DenseRowOps;
 import io.github.dl4jsparsity.penalty.PenaltyGraph;
 import io.github.dl4jsparsity.penalty.PenaltySpec;
 import io.github.dl4jsparsity.penalty.SparsityPenalty;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -20,6 +20,7 @@ final class DensePenalty {
     /** The column mean and the gradient row, allocated once as the layer does. */
     private final INDArray meanRow;
     private final INDArray gradientRow;
+    private final DenseRowOps rowOps = new DenseRowOps();
 
     DensePenalty(int minibatch, int codingUnits) {
         PenaltySpec spec = new PenaltySpec(SparsityPenalty.KL, Autoencoders.TARGET, Autoencoders.WEIGHT,
@@ -34,7 +35,7 @@ final class DensePenalty {
 
     /** Runs the layer's steps: the column mean into its row, then the replayed graph into the gradient row. */
     INDArray library() {
-        Nd4j.getExecutioner().exec(new Mean(activations, meanRow, true, 0));
+        rowOps.columnMean(activations, meanRow);
         graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
         return gradientRow;
     }

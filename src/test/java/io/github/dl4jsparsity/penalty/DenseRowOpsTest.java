@@ -1,0 +1,154 @@
+package io.github.dl4jsparsity.penalty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link DenseRowOps} must give the values of the legacy ND4J ops it replaces, with zero tolerance, for plain arrays,
+ * arrays in 'f' order and views, with special values among the inputs.
+ */
+class DenseRowOpsTest {
+
+    static Stream<Arguments> layouts() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (DataType type : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            for (String layout : List.of("plain", "f order", "view")) {
+                for (int minibatch : new int[] {1, 5}) {
+                    cases.add(Arguments.of(type, layout, minibatch));
+                }
+            }
+        }
+        return cases.build();
+    }
+
+    /** Returns a matrix [m, n] in the given layout, with NaN, both infinities, -0.0, 0 and 1 in its first row. */
+    private static INDArray matrix(DataType type, String layout, int rows, int columns, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray values = Nd4j.rand(DataType.DOUBLE, rows, columns).castTo(type);
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, 1.0};
+        for (int j = 0; j < special.length && j < columns; j++) {
+            values.putScalar(0, j, special[j]);
+        }
+        switch (layout) {
+            case "plain":
+                return values;
+            case "f order":
+                return values.dup('f');
+            default:
+                INDArray wider = Nd4j.rand(type, rows + 2, columns + 3);
+                INDArray view = wider.get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, columns + 2));
+                view.assign(values);
+                return view;
+        }
+    }
+
+    /**
+     * Compares the elements as doubles with zero tolerance, where NaN equals NaN. -0.0 equals 0.0: the mean of a
+     * single -0.0 is -0.0 from the legacy op and 0.0 from the custom op.
+     */
+    private static void assertSameValues(INDArray expected, INDArray actual) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        assertArrayEquals(expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(), 0.0);
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, m = {2}")
+    @MethodSource("layouts")
+    void columnMeanEqualsLegacyMean(DataType type, String layout, int minibatch) {
+        INDArray activations = matrix(type, layout, minibatch, 9, 11);
+        INDArray expected = Nd4j.create(type, 1, 9);
+        Nd4j.getExecutioner().exec(new Mean(activations, expected, true, 0));
+        INDArray actual = Nd4j.create(type, 1, 9);
+        DenseRowOps ops = new DenseRowOps();
+        ops.columnMean(activations, actual);
+        assertSameValues(expected, actual);
+        // A second call with other values reuses the contexts and must not keep anything from the first.
+        INDArray other = matrix(type, layout, minibatch, 9, 12).muli(3.0);
+        Nd4j.getExecutioner().exec(new Mean(other, expected, true, 0));
+        ops.columnMean(other, actual);
+        assertSameValues(expected, actual);
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, m = {2}")
+    @MethodSource("layouts")
+    void addRowEqualsLegacyBroadcastAdd(DataType type, String layout, int minibatch) {
+        INDArray epsilon = matrix(type, layout, minibatch, 9, 21);
+        INDArray epsilonBefore = epsilon.dup();
+        INDArray row = matrix(type, "plain", 1, 9, 22);
+        INDArray expected = Nd4j.create(type, minibatch, 9);
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, row, expected, 1));
+        DenseRowOps ops = new DenseRowOps();
+        for (char order : new char[] {'c', 'f'}) {
+            INDArray sum = Nd4j.create(type, new long[] {minibatch, 9}, order);
+            ops.addRow(epsilon, row, sum);
+            assertSameValues(expected, sum);
+        }
+        assertSameValues(epsilonBefore, epsilon);
+    }
+
+    @Test
+    void meanOfWideMatrixMatchesClosedForm() {
+        INDArray activations = Nd4j.linspace(DataType.DOUBLE, 1, 64 * 300, 1).reshape(64, 300);
+        INDArray means = Nd4j.create(DataType.DOUBLE, 1, 300);
+        new DenseRowOps().columnMean(activations, means);
+        // Column j contains j + 1, j + 301, ..., j + 1 + 63 * 300, whose mean is j + 1 + 31.5 * 300.
+        for (int j = 0; j < 300; j++) {
+            assertEquals(j + 1 + 31.5 * 300, means.getDouble(0, j), 1e-9);
+        }
+    }
+
+    @Test
+    void columnMeanRejectsMismatchedArrays() {
+        DenseRowOps ops = new DenseRowOps();
+        INDArray activations = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(activations, Nd4j.zeros(DataType.FLOAT, 1, 4)));
+        assertEquals("Invalid means array: shape [1, 4] and type FLOAT, expected shape [1, 3] and type FLOAT",
+                width.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(activations, Nd4j.zeros(DataType.DOUBLE, 1, 3)));
+        assertEquals("Invalid means array: shape [1, 3] and type DOUBLE, expected shape [1, 3] and type FLOAT",
+                type.getMessage());
+        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(Nd4j.zeros(DataType.FLOAT, 2, 3, 4), Nd4j.zeros(DataType.FLOAT, 1, 3)));
+        assertEquals("Invalid activations shape [2, 3, 4]: expected [m, n] with m >= 1", rank.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(Nd4j.create(DataType.FLOAT, 0, 3), Nd4j.zeros(DataType.FLOAT, 1, 3)));
+        assertEquals("Invalid activations shape [0, 3]: expected [m, n] with m >= 1", empty.getMessage());
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> ops.columnMean(activations, null));
+        assertEquals("means", missing.getMessage());
+    }
+
+    @Test
+    void addRowRejectsMismatchedArrays() {
+        DenseRowOps ops = new DenseRowOps();
+        INDArray epsilon = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        IllegalArgumentException row = assertThrows(IllegalArgumentException.class,
+                () -> ops.addRow(epsilon, Nd4j.zeros(DataType.FLOAT, 2, 3), Nd4j.zeros(DataType.FLOAT, 4, 3)));
+        assertEquals("Invalid row array: shape [2, 3] and type FLOAT, expected shape [1, 3] and type FLOAT",
+                row.getMessage());
+        IllegalArgumentException sum = assertThrows(IllegalArgumentException.class,
+                () -> ops.addRow(epsilon, Nd4j.zeros(DataType.FLOAT, 1, 3), Nd4j.zeros(DataType.DOUBLE, 4, 3)));
+        assertEquals("Invalid sum array: shape [4, 3] and type DOUBLE, expected shape [4, 3] and type FLOAT",
+                sum.getMessage());
+        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
+                () -> ops.addRow(Nd4j.zeros(DataType.FLOAT, 3), Nd4j.zeros(DataType.FLOAT, 1, 3),
+                        Nd4j.zeros(DataType.FLOAT, 3)));
+        assertEquals("Invalid epsilon shape [3]: expected [m, n]", rank.getMessage());
+    }
+}
