@@ -338,7 +338,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
                 // Transforms.abs with copy: ND4J's Nd4j.math().abs writes into its argument, which for dense
                 // activations is the array handed on to the next layer.
                 INDArray statistic = sum ? Transforms.abs(rows.rows(), true) : rows.rows();
-                inferenceMeans = columnMean ? activations.mean(true, 0)
+                inferenceMeans = columnMean ? newColumnMean(activations)
                         : rows.exampleWeights(false, statistic.dataType()).mmul(statistic);
                 inferenceBatchSize = minibatch;
                 inferenceCount = count;
@@ -383,7 +383,7 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         }
         int iteration = getIterationCount();
         INDArray previous = movingAverage ? previousMeanFor(iteration) : null;
-        INDArray means = activations.mean(true, 0);
+        INDArray means = newColumnMean(activations);
         PenaltyGraph.Evaluation result = graph(activations).evaluateMean(means, previous, config.getDecay(), true,
                 factor);
         checkFinite(result.value());
@@ -418,6 +418,16 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
         scaledGradientRow = gradientRow;
         gradientShape = activations.shape();
         scorePenalty = scaleValue(value, minibatch);
+    }
+
+    /**
+     * Returns the column mean of dense activations in a new array [1, n], computed as on the path without a moving
+     * average, so that every path of the layer gets the same means.
+     */
+    private INDArray newColumnMean(INDArray activations) {
+        INDArray means = Nd4j.create(activations.dataType(), 1, activations.size(1));
+        rowOps().columnMean(activations, means);
+        return means;
     }
 
     private DenseRowOps rowOps() {

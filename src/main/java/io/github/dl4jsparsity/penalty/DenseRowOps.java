@@ -3,6 +3,8 @@ package io.github.dl4jsparsity.penalty;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -13,24 +15,34 @@ import org.nd4j.linalg.factory.Nd4j;
  * writes the column mean of the activations [m, n] into a row [1, n]. The backward pass adds a gradient row to each
  * of the m rows of the incoming epsilon.
  *
- * <p>Both run as libnd4j custom ops ({@code reduce_mean} and {@code add}) through {@link OpContext}s that this class
- * builds once, so a call only binds its arrays and executes. On ND4J 1.0.0-M2.1 this costs less than constructing the
- * legacy {@code Mean} and {@code BroadcastAddOp} ops for each call, which do the same arithmetic and give the same
- * values. The tests compare them with zero tolerance; the one difference they found is the sign of a zero, since the
- * mean of a single -0.0 comes out as 0.0. The arrays may live in a DL4J workspace: the contexts keep references
- * to the last arrays bound but read them only while a call runs.
+ * <p>On ND4J's CPU backend, the column mean of a plain row-major matrix is one BLAS matrix-vector product (see
+ * {@link BlasColumnMean}). libnd4j's reduction along dimension 0 reads the columns with a stride of n, which made it
+ * the largest part of the penalty's cost at minibatch 256. Other layouts and backends take libnd4j's
+ * {@code reduce_mean} op. The broadcast add is libnd4j's {@code add} op. Both ops run through {@link OpContext}s that
+ * this class builds once, so a call only binds its arrays and executes. On ND4J 1.0.0-M2.1 this costs less than
+ * constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call, which give the same values.
+ * The tests compare them with zero tolerance. The one difference they found is the sign of a zero, since the mean of
+ * a single -0.0 comes out as 0.0. The arrays may live in a DL4J workspace: the contexts keep references to the last
+ * arrays bound but read them only while a call runs.
  *
  * <p>An instance is not thread-safe; each layer instance owns its own.
  */
 public final class DenseRowOps {
 
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+
     private final DynamicCustomOp meanOp = DynamicCustomOp.builder("reduce_mean").build();
     private final DynamicCustomOp addOp = DynamicCustomOp.builder("add").build();
     private final OpContext meanContext;
     private final OpContext addContext;
+    /** Whether the column mean of plain arrays goes through OpenBLAS: true on ND4J's CPU backend. */
+    private final boolean blasMean;
+    /** m ones for the BLAS column mean, outside any workspace; replaced when m or the data type changes. */
+    private INDArray ones;
 
     /** Builds the two op contexts. */
     public DenseRowOps() {
+        blasMean = CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
         meanContext = Nd4j.getExecutioner().buildContext();
         // Reduce along dimension 0 and keep it, so the output is [1, n].
         meanContext.setIArguments(0);
@@ -53,6 +65,10 @@ public final class DenseRowOps {
                     + ": expected [m, n] with m >= 1");
         }
         checkRow("means", means, activations);
+        if (usesBlas(activations) && isPlain(means)) {
+            BlasColumnMean.columnMean(activations, ones(activations.size(0), activations.dataType()), means);
+            return;
+        }
         meanContext.setInputArray(0, activations);
         meanContext.setOutputArray(0, means);
         Nd4j.getExecutioner().exec(meanOp, meanContext);
@@ -85,6 +101,34 @@ public final class DenseRowOps {
         addContext.setInputArray(1, row);
         addContext.setOutputArray(0, sum);
         Nd4j.getExecutioner().exec(addOp, addContext);
+    }
+
+    /**
+     * Returns whether the column mean of {@code activations} goes through OpenBLAS rather than {@code reduce_mean},
+     * for a means array that is plain.
+     */
+    boolean usesBlas(INDArray activations) {
+        return blasMean && isPlain(activations)
+                && (activations.dataType() == DataType.FLOAT || activations.dataType() == DataType.DOUBLE);
+    }
+
+    /**
+     * Returns whether element i of a rank-2 array is element i of its data buffer, in row-major order, with sizes
+     * that fit BLAS's int arguments: an array of its own, not a view.
+     */
+    static boolean isPlain(INDArray array) {
+        return array.rank() == 2 && array.ordering() == 'c' && array.offset() == 0 && array.elementWiseStride() == 1
+                && array.data().length() == array.length() && array.size(0) <= Integer.MAX_VALUE
+                && array.size(1) <= Integer.MAX_VALUE;
+    }
+
+    private INDArray ones(long count, DataType type) {
+        if (ones == null || ones.length() != count || ones.dataType() != type) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                ones = Nd4j.ones(type, 1, count);
+            }
+        }
+        return ones;
     }
 
     private static void checkRow(String name, INDArray row, INDArray matrix) {

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -19,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * {@link DenseRowOps} must give the values of the legacy ND4J ops it replaces, with zero tolerance, for plain arrays,
- * arrays in 'f' order and views, with special values among the inputs.
+ * {@link DenseRowOps} must give the values of the legacy ND4J ops it replaces, for plain arrays, arrays in 'f' order
+ * and views, with special values among the inputs: with zero tolerance, except for the BLAS column mean of plain
+ * arrays, whose summation order differs.
  */
 class DenseRowOpsTest {
 
@@ -66,21 +69,67 @@ class DenseRowOpsTest {
         assertArrayEquals(expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(), 0.0);
     }
 
+    /**
+     * Compares the elements with a tolerance relative to the expected value's size (at least 1), where NaN equals NaN
+     * and an infinity equals only itself.
+     */
+    private static void assertCloseValues(INDArray expected, INDArray actual, double tolerance) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        double[] wanted = expected.dup('c').data().asDouble();
+        double[] got = actual.dup('c').data().asDouble();
+        for (int i = 0; i < wanted.length; i++) {
+            if (Double.isNaN(wanted[i]) || Double.isInfinite(wanted[i])) {
+                assertEquals(wanted[i], got[i], 0.0, "element " + i);
+            } else {
+                assertEquals(wanted[i], got[i], tolerance * Math.max(1.0, Math.abs(wanted[i])), "element " + i);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1}, m = {2}")
     @MethodSource("layouts")
-    void columnMeanEqualsLegacyMean(DataType type, String layout, int minibatch) {
+    void columnMeanMatchesLegacyMean(DataType type, String layout, int minibatch) {
         INDArray activations = matrix(type, layout, minibatch, 9, 11);
         INDArray expected = Nd4j.create(type, 1, 9);
         Nd4j.getExecutioner().exec(new Mean(activations, expected, true, 0));
         INDArray actual = Nd4j.create(type, 1, 9);
         DenseRowOps ops = new DenseRowOps();
+        // Plain arrays take the BLAS product on this backend, whose summation order differs from reduce_mean's.
+        boolean blas = layout.equals("plain");
+        assertEquals(blas, ops.usesBlas(activations));
+        double tolerance = blas ? (type == DataType.FLOAT ? 1e-6 : 1e-15) : 0.0;
         ops.columnMean(activations, actual);
-        assertSameValues(expected, actual);
+        assertCloseValues(expected, actual, tolerance);
+
         // A second call with other values reuses the contexts and must not keep anything from the first.
         INDArray other = matrix(type, layout, minibatch, 9, 12).muli(3.0);
         Nd4j.getExecutioner().exec(new Mean(other, expected, true, 0));
         ops.columnMean(other, actual);
-        assertSameValues(expected, actual);
+        assertCloseValues(expected, actual, tolerance);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void columnMeanOverwritesNaN(DataType type) {
+        INDArray activations = Nd4j.linspace(type, 1, 12, 1).reshape(4, 3);
+        INDArray means = Nd4j.valueArrayOf(new long[] {1, 3}, Double.NaN, type);
+        new DenseRowOps().columnMean(activations, means);
+        assertArrayEquals(new double[] {5.5, 6.5, 7.5}, means.data().asDouble(), 1e-6);
+    }
+
+    @ParameterizedTest(name = "m = {0}")
+    @ValueSource(ints = {1, 3, 64})
+    void columnMeanFollowsMinibatchSize(int minibatch) {
+        DenseRowOps ops = new DenseRowOps();
+        for (int rows : new int[] {minibatch, 2, minibatch}) {
+            INDArray activations = Nd4j.linspace(DataType.DOUBLE, 1, rows * 5, 1).reshape(rows, 5);
+            INDArray means = Nd4j.create(DataType.DOUBLE, 1, 5);
+            ops.columnMean(activations, means);
+            // Column j contains j + 1, j + 6, ..., so its mean is j + 1 + 5 (rows - 1) / 2.
+            for (int j = 0; j < 5; j++) {
+                assertEquals(j + 1 + 5.0 * (rows - 1) / 2.0, means.getDouble(0, j), 1e-12);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}, {1}, m = {2}")

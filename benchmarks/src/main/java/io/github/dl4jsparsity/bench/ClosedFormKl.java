@@ -32,8 +32,22 @@ public final class ClosedFormKl {
      * @param epsilon squeeze of the mean activations
      */
     public static Result valueAndGradientRow(INDArray activations, double target, double weight, double epsilon) {
-        long minibatch = activations.size(0);
-        INDArray squeezed = activations.mean(true, 0).muli(1.0 - 2.0 * epsilon).addi(epsilon);
+        return valueAndGradientRow(activations.mean(true, 0), activations.size(0), target, weight, epsilon);
+    }
+
+    /**
+     * Computes the penalty and its gradient row from the column means [1, n] of activations [m, n], which are not
+     * changed. The caller chooses the workspace scope.
+     *
+     * @param means per-unit mean activations q [1, n]
+     * @param minibatch m, the number of rows the means were taken over
+     * @param target target sparsity p
+     * @param weight penalty weight beta
+     * @param epsilon squeeze of the mean activations
+     */
+    public static Result valueAndGradientRow(INDArray means, long minibatch, double target, double weight,
+                                             double epsilon) {
+        INDArray squeezed = means.mul(1.0 - 2.0 * epsilon).addi(epsilon);
         INDArray oneMinus = squeezed.rsub(1.0);
         double value = weight * klSum(squeezed, oneMinus, target);
 

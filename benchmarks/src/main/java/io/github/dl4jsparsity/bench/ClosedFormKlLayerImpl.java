@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime layer of {@link ClosedFormKlLayer}. A training forward pass computes the KL penalty and its gradient row
- * with plain ND4J ops, and the backward pass adds {@code m * row} to every row of the incoming epsilon, where the
+ * Runtime layer of {@link ClosedFormKlLayer}. A training forward pass takes the column mean as the library's layer
+ * does, then computes the KL penalty and its gradient row with plain ND4J ops, and the backward pass adds {@code m * row} to every row of the incoming epsilon, where the
  * factor m undoes the division by the minibatch size in DL4J's updater. The score gets the penalty once per
  * minibatch, as the library does with per-minibatch scaling.
  */
@@ -26,8 +26,13 @@ public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
     private INDArray inferenceMeans;
     /** Gradient row times the updater's divisor, from the last training forward pass, detached. */
     private INDArray scaledGradientRow;
-    /** The library's backward add, so that the comparison with the library stays about the penalty. */
+    /**
+     * The library's column mean and backward add, so that the comparison with the library is about the penalty's
+     * arithmetic and its gradient.
+     */
     private final DenseRowOps rowOps = new DenseRowOps();
+    /** Column mean of the last training pass [1, n], allocated once per width and data type, detached. */
+    private INDArray meanRow;
 
     /**
      * Wraps a runtime layer.
@@ -93,8 +98,13 @@ public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
         inferenceMeans = null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             if (training) {
-                ClosedFormKl.Result result = ClosedFormKl.valueAndGradientRow(activations, config.getTarget(),
-                        config.getWeight(), config.getEpsilon());
+                if (meanRow == null || meanRow.length() != activations.size(1)
+                        || meanRow.dataType() != activations.dataType()) {
+                    meanRow = Nd4j.create(activations.dataType(), 1, activations.size(1));
+                }
+                rowOps.columnMean(activations, meanRow);
+                ClosedFormKl.Result result = ClosedFormKl.valueAndGradientRow(meanRow, activations.size(0),
+                        config.getTarget(), config.getWeight(), config.getEpsilon());
                 double divisor = underlying.conf().isMiniBatch() ? activations.size(0) : 1.0;
                 scaledGradientRow = result.gradientRow().muli(divisor);
                 penalty = result.value();
