@@ -109,7 +109,8 @@ public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
                 scaledGradientRow = result.gradientRow().muli(divisor);
                 penalty = result.value();
             } else {
-                inferenceMeans = activations.mean(true, 0);
+                inferenceMeans = Nd4j.create(activations.dataType(), 1, activations.size(1));
+                rowOps.columnMean(activations, inferenceMeans);
                 penalty = Double.NaN;
             }
         }

@@ -33,16 +33,21 @@ final class DensePenalty {
         this.gradientRow = Nd4j.create(DataType.FLOAT, 1, codingUnits);
     }
 
+    /** Computes the column mean q into the row allocated once, as both layers do, and returns that row. */
+    INDArray mean() {
+        rowOps.columnMean(activations, meanRow);
+        return meanRow;
+    }
+
     /** Runs the layer's steps: the column mean into its row, then the replayed graph into the gradient row. */
     INDArray library() {
-        rowOps.columnMean(activations, meanRow);
-        graph.evaluateMeanInto(meanRow, 1.0 / minibatch, gradientRow);
+        graph.evaluateMeanInto(mean(), 1.0 / minibatch, gradientRow);
         return gradientRow;
     }
 
-    /** Runs the hand-written closed form of the floor. */
+    /** Runs the floor's steps: the same column mean, then the hand-written closed form. */
     ClosedFormKl.Result closedForm() {
-        return ClosedFormKl.valueAndGradientRow(activations, Autoencoders.TARGET, Autoencoders.WEIGHT,
+        return ClosedFormKl.valueAndGradientRow(mean(), minibatch, Autoencoders.TARGET, Autoencoders.WEIGHT,
                 Autoencoders.EPSILON);
     }
 }

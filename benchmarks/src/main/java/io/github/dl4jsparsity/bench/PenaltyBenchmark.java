@@ -22,13 +22,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The penalty alone on fixed float32 activations [m, n] in (0, 1), as the layers compute it for dense activations:
- * the column mean q, then the value and the [1, n] gradient row d(penalty)/dq / m. {@code libraryGraph} takes the
- * steps of the library's layer: the column mean into a row allocated once, then
+ * the column mean q, then the value and the [1, n] gradient row d(penalty)/dq / m. All three cases take the column
+ * mean as the layers do, with {@code DenseRowOps} into a row allocated once. {@code libraryGraph} then calls
  * {@link PenaltyGraph#evaluateMeanInto}, which replays the graph's ops and writes the gradient into a second such
  * row. {@code sessionGraph} runs the same graph through SameDiff's session ({@code calculateGradientsAndOutputs}), as
- * the library did before the replay. {@code closedForm} is the
- * hand-written {@link ClosedFormKl#valueAndGradientRow}. Both layers then add the row to every row of the epsilon,
- * which is not timed here.
+ * the library did before the replay. {@code closedForm} is the hand-written
+ * {@link ClosedFormKl#valueAndGradientRow(INDArray, long, double, double, double)}. Both layers then add the row to
+ * every row of the epsilon, which is not timed here.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,7 +64,7 @@ public class PenaltyBenchmark {
     public INDArray sessionGraph() {
         // The squeeze q' = (1 - 2 eps) q + eps before the placeholder, and its scale in the chain rule after.
         double scale = 1.0 - 2.0 * Autoencoders.EPSILON;
-        INDArray squeezed = penalty.activations.mean(true, 0).muli(scale).addi(Autoencoders.EPSILON);
+        INDArray squeezed = penalty.mean().mul(scale).addi(Autoencoders.EPSILON);
         OutAndGrad result = penalty.graph.sameDiff().calculateGradientsAndOutputs(
                 Map.of(PenaltyGraph.BATCH_MEAN, squeezed), SESSION_OUTPUTS, SESSION_GRADIENTS);
         result.getOutputs().get(PenaltyGraph.PENALTY).getDouble(0);
