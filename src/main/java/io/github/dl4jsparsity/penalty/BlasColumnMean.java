@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Column mean of a plain row-major matrix as one BLAS matrix-vector product, {@code means = (1/m) ones^T A}, through
  * the OpenBLAS binding that ND4J's CPU backend itself calls for its BLAS operations. OpenBLAS streams the rows of A,
- * where libnd4j's reduction along dimension 0 reads each column with a stride of n elements. On this project's
- * benchmark machine the product took about 27 µs for [256, 2000] float32 activations, against about 370 µs for
- * {@code reduce_mean} (estimates from a timing loop).
+ * where libnd4j's reduction along dimension 0 reads each column with a stride of n elements. On the 2-vCPU machine
+ * of docs/benchmarks.md, the product took about 27 µs for [256, 2000] float32 activations, against about 370 µs for
+ * {@code reduce_mean} (timing loops of the benchmarks' {@code RowOpTimings}).
  *
  * <p>Only {@link DenseRowOps} loads this class, and only on ND4J's CPU backend, so another backend never needs the
  * OpenBLAS classes.
@@ -27,8 +27,8 @@ final class BlasColumnMean {
 
     /**
      * Writes the column means of {@code matrix} [m, n] into {@code means} [1, n]. Both must be plain arrays of one
-     * data type, FLOAT or DOUBLE (see {@link DenseRowOps#isPlain}), and {@code ones} a plain array of m ones of that
-     * type. The product's summation order differs from libnd4j's reduction, so the means can differ from
+     * data type, FLOAT or DOUBLE (see {@link DenseRowOps#isPlain}), and {@code ones} a plain array of at least m
+     * ones of that type. The product's summation order differs from libnd4j's reduction, so the means can differ from
      * {@code reduce_mean}'s in the last bits.
      */
     static void columnMean(INDArray matrix, INDArray ones, INDArray means) {

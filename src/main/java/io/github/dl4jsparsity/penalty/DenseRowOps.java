@@ -20,9 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the largest part of the penalty's cost at minibatch 256. Other layouts and backends take libnd4j's
  * {@code reduce_mean} op. The broadcast add is libnd4j's {@code add} op. Both ops run through {@link OpContext}s that
  * this class builds once, so a call only binds its arrays and executes. On ND4J 1.0.0-M2.1 this costs less than
- * constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call, which give the same values.
- * The tests compare them with zero tolerance. The one difference they found is the sign of a zero, since the mean of
- * a single -0.0 comes out as 0.0. The arrays may live in a DL4J workspace: the contexts keep references to the last
+ * constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call. The tests compare the
+ * {@code reduce_mean} and {@code add} paths with those legacy ops with zero tolerance (except that a zero may change
+ * sign), and the BLAS mean within 1e-6 (float32) or 1e-15 (float64) relative, since its summation order differs.
+ * The arrays may live in a DL4J workspace: the contexts keep references to the last
  * arrays bound but read them only while a call runs.
  *
  * <p>An instance is not thread-safe; each layer instance owns its own.
@@ -37,7 +38,10 @@ public final class DenseRowOps {
     private final OpContext addContext;
     /** Whether the column mean of plain arrays goes through OpenBLAS: true on ND4J's CPU backend. */
     private final boolean blasMean;
-    /** m ones for the BLAS column mean, outside any workspace; replaced when m or the data type changes. */
+    /**
+     * Ones for the BLAS column mean, outside any workspace. The product reads the first m, so the array grows to the
+     * largest minibatch seen and is replaced only when it is too short or of another data type.
+     */
     private INDArray ones;
 
     /** Builds the two op contexts. */
@@ -113,17 +117,18 @@ public final class DenseRowOps {
     }
 
     /**
-     * Returns whether element i of a rank-2 array is element i of its data buffer, in row-major order, with sizes
-     * that fit BLAS's int arguments: an array of its own, not a view.
+     * Returns whether a non-empty rank-2 array's element i is element i of its data buffer, in row-major order, with
+     * sizes that fit BLAS's int arguments: an array of its own, not a view.
      */
     static boolean isPlain(INDArray array) {
-        return array.rank() == 2 && array.ordering() == 'c' && array.offset() == 0 && array.elementWiseStride() == 1
+        return array.rank() == 2 && array.length() > 0 && array.ordering() == 'c' && array.offset() == 0
+                && array.elementWiseStride() == 1
                 && array.data().length() == array.length() && array.size(0) <= Integer.MAX_VALUE
                 && array.size(1) <= Integer.MAX_VALUE;
     }
 
     private INDArray ones(long count, DataType type) {
-        if (ones == null || ones.length() != count || ones.dataType() != type) {
+        if (ones == null || ones.length() < count || ones.dataType() != type) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 ones = Nd4j.ones(type, 1, count);
             }

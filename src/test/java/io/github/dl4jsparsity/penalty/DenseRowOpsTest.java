@@ -2,6 +2,7 @@ package io.github.dl4jsparsity.penalty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -60,6 +61,10 @@ class DenseRowOpsTest {
         }
     }
 
+    private static boolean cpuBackend() {
+        return Nd4j.getBackend().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend");
+    }
+
     /**
      * Compares the elements as doubles with zero tolerance, where NaN equals NaN. -0.0 equals 0.0: the mean of a
      * single -0.0 is -0.0 from the legacy op and 0.0 from the custom op.
@@ -94,8 +99,8 @@ class DenseRowOpsTest {
         Nd4j.getExecutioner().exec(new Mean(activations, expected, true, 0));
         INDArray actual = Nd4j.create(type, 1, 9);
         DenseRowOps ops = new DenseRowOps();
-        // Plain arrays take the BLAS product on this backend, whose summation order differs from reduce_mean's.
-        boolean blas = layout.equals("plain");
+        // On the CPU backend plain arrays take the BLAS product, whose summation order differs from reduce_mean's.
+        boolean blas = layout.equals("plain") && cpuBackend();
         assertEquals(blas, ops.usesBlas(activations));
         double tolerance = blas ? (type == DataType.FLOAT ? 1e-6 : 1e-15) : 0.0;
         ops.columnMean(activations, actual);
@@ -113,7 +118,9 @@ class DenseRowOpsTest {
     void columnMeanOverwritesNaN(DataType type) {
         INDArray activations = Nd4j.linspace(type, 1, 12, 1).reshape(4, 3);
         INDArray means = Nd4j.valueArrayOf(new long[] {1, 3}, Double.NaN, type);
-        new DenseRowOps().columnMean(activations, means);
+        DenseRowOps ops = new DenseRowOps();
+        assertEquals(cpuBackend(), ops.usesBlas(activations));
+        ops.columnMean(activations, means);
         assertArrayEquals(new double[] {5.5, 6.5, 7.5}, means.data().asDouble(), 1e-6);
     }
 
@@ -178,6 +185,7 @@ class DenseRowOpsTest {
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> ops.columnMean(Nd4j.create(DataType.FLOAT, 0, 3), Nd4j.zeros(DataType.FLOAT, 1, 3)));
         assertEquals("Invalid activations shape [0, 3]: expected [m, n] with m >= 1", empty.getMessage());
+        assertFalse(ops.usesBlas(Nd4j.create(DataType.FLOAT, 4, 0)));
         NullPointerException missing = assertThrows(NullPointerException.class,
                 () -> ops.columnMean(activations, null));
         assertEquals("means", missing.getMessage());

@@ -24,7 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Plots training step time against minibatch size from JMH JSON results: DL4J without a penalty, DL4J with the
  * library's KL wrapper, and PyTorch through DJL with and without the penalty, one line per coding width. Each input
- * file gets its own chart, titled with the thread count from its {@code -Dbench.threads} JVM argument.
+ * file gets its own chart, titled with the thread count from its {@code -Dbench.threads} JVM argument. Error bars
+ * are JMH's score errors, cut at 1% of the score where they would reach zero on the logarithmic axis.
  *
  * <p>Usage: {@code StepTimePlot OUTPUT.png TITLE RESULT.json [RESULT.json ...]}.
  */
@@ -121,9 +122,12 @@ public final class StepTimePlot {
                 throw new IllegalArgumentException("Unsupported score unit " + unit + " in " + line.benchmark()
                         + ": the plot expects ms/op");
             }
+            double score = metric.get("score").getAsDouble();
             double error = metric.get("scoreError").getAsDouble();
-            points.put(params.get("minibatch").getAsInt(), new double[] {metric.get("score").getAsDouble(),
-                    Double.isNaN(error) ? 0.0 : error});
+            // The y axis is logarithmic, so an error bar may not reach zero: one larger than the score is drawn
+            // down to 1% of the score instead. docs/benchmarks.md gives the full errors.
+            error = Double.isNaN(error) ? 0.0 : Math.min(error, 0.99 * score);
+            points.put(params.get("minibatch").getAsInt(), new double[] {score, error});
         }
         return points;
     }
