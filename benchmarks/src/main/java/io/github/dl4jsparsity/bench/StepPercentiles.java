@@ -1,6 +1,7 @@
 package io.github.dl4jsparsity.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
+import java.math.BigDecimal;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * Step-time distribution of the baseline, library and floor networks, stepped in turn as in
  * {@link InterleavedStepBenchmark}, to show where the mean and the median step differ. After a warm-up it records
  * every step's wall time and whether a garbage collection ran during its round (one step of each network). It
- * prints, per network, the mean and percentiles over all rounds, then over the rounds that are not within
+ * prints, per network, the mean, percentiles and maximum over all rounds, then over the rounds that are not within
  * {@code after} rounds of a collection, then where the library's slowest 5% of steps fall relative to the last
  * collection. Wall-clock timing in one JVM, so an estimate.
  *
@@ -23,7 +24,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class StepPercentiles {
 
-    private static final double[] PERCENTILES = {0.10, 0.50, 0.75, 0.90, 0.95, 0.99};
+    private static final double[] PERCENTILES = {0.10, 0.50, 0.75, 0.90, 0.95, 0.99, 0.999};
     /** Upper bounds of the distance bins, in rounds since the last collection; the last bin is open. */
     private static final int[] DISTANCE_BINS = {0, 2, 10, 50, 200};
 
@@ -109,9 +110,10 @@ public final class StepPercentiles {
         StringBuilder line = new StringBuilder(String.format("%-8s steps=%d mean=%.3f", name, size,
                 Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6));
         for (double p : PERCENTILES) {
-            line.append(String.format(" p%.0f=%.3f", 100 * p, sorted[(int) (p * (size - 1))] / 1e6));
+            line.append(String.format(" p%s=%.3f", BigDecimal.valueOf(100 * p).stripTrailingZeros().toPlainString(),
+                    sorted[(int) (p * (size - 1))] / 1e6));
         }
-        return line.append(" ms").toString();
+        return line.append(String.format(" max=%.3f ms", sorted[size - 1] / 1e6)).toString();
     }
 
     /** Prints how many of the library's slowest 5% of steps fall at each distance from the last collection. */
