@@ -57,9 +57,10 @@ public final class DenseRowOps {
     /**
      * Writes the mean of each column of {@code activations} into {@code means}.
      *
-     * @param activations dense activations [m, n], m at least 1
-     * @param means receives the means: an array [1, n] of the activations' data type
-     * @throws IllegalArgumentException if the shapes or data types do not match
+     * @param activations dense activations [m, n] of a floating-point type, m at least 1
+     * @param means receives the means: an array [1, n] of the activations' data type that shares no data buffer
+     *        with them
+     * @throws IllegalArgumentException if the shapes or data types do not match, or the two arrays share memory
      */
     public void columnMean(INDArray activations, INDArray means) {
         Objects.requireNonNull(activations, "activations");
@@ -68,7 +69,16 @@ public final class DenseRowOps {
             throw new IllegalArgumentException("Invalid activations shape " + Arrays.toString(activations.shape())
                     + ": expected [m, n] with m >= 1");
         }
+        if (!activations.dataType().isFPType()) {
+            throw new IllegalArgumentException("Invalid activations type " + activations.dataType()
+                    + ": expected a floating-point type (FLOAT, DOUBLE, HALF or BFLOAT16)");
+        }
         checkRow("means", means, activations);
+        if (shareMemory(activations, means)) {
+            // The BLAS product clears its output before it reads the input, so an overlap gives wrong means.
+            throw new IllegalArgumentException("Invalid means array: it shares a data buffer with the activations, "
+                    + "pass an array of its own");
+        }
         if (usesBlas(activations) && isPlain(means)) {
             BlasColumnMean.columnMean(activations, ones(activations.size(0), activations.dataType()), means);
             return;
@@ -125,6 +135,18 @@ public final class DenseRowOps {
                 && array.elementWiseStride() == 1
                 && array.data().length() == array.length() && array.size(0) <= Integer.MAX_VALUE
                 && array.size(1) <= Integer.MAX_VALUE;
+    }
+
+    /** Returns whether the data buffers of two non-empty arrays overlap in memory. */
+    private static boolean shareMemory(INDArray first, INDArray second) {
+        if (first.isEmpty() || second.isEmpty()) {
+            return false;
+        }
+        long firstStart = first.data().address();
+        long secondStart = second.data().address();
+        long firstEnd = firstStart + first.data().length() * first.data().getElementSize();
+        long secondEnd = secondStart + second.data().length() * second.data().getElementSize();
+        return firstStart < secondEnd && secondStart < firstEnd;
     }
 
     private INDArray ones(long count, DataType type) {

@@ -192,6 +192,32 @@ class DenseRowOpsTest {
     }
 
     @Test
+    void columnMeanRejectsIntegerActivations() {
+        INDArray activations = Nd4j.createFromArray(new int[][] {{1, 2}, {3, 5}});
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> new DenseRowOps().columnMean(activations, Nd4j.create(DataType.INT, 1, 2)));
+        assertEquals("Invalid activations type INT: expected a floating-point type (FLOAT, DOUBLE, HALF or BFLOAT16)",
+                error.getMessage());
+    }
+
+    @Test
+    void columnMeanRejectsMeansSharingMemory() {
+        DenseRowOps ops = new DenseRowOps();
+        INDArray activations = Nd4j.linspace(DataType.DOUBLE, 1, 12, 1).reshape(4, 3);
+        String expected = "Invalid means array: it shares a data buffer with the activations, pass an array of its own";
+        IllegalArgumentException rowOfActivations = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(activations, activations.getRow(0, true)));
+        assertEquals(expected, rowOfActivations.getMessage());
+        INDArray single = Nd4j.createFromArray(new double[][] {{1, 2, 3}});
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+                () -> ops.columnMean(single, single));
+        assertEquals(expected, same.getMessage());
+        // The rejected calls leave the activations unchanged.
+        assertArrayEquals(new double[] {1, 2, 3}, activations.getRow(0).toDoubleVector(), 0.0);
+        assertArrayEquals(new double[] {1, 2, 3}, single.toDoubleVector(), 0.0);
+    }
+
+    @Test
     void addRowRejectsMismatchedArrays() {
         DenseRowOps ops = new DenseRowOps();
         INDArray epsilon = Nd4j.zeros(DataType.FLOAT, 4, 3);
