@@ -23,10 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call. The tests compare the
  * {@code reduce_mean} and {@code add} paths with those legacy ops with zero tolerance (except that a zero may change
  * sign), and the BLAS mean within 1e-6 (float32) or 1e-15 (float64) relative, since its summation order differs.
- * The arrays may live in a DL4J workspace: the contexts keep references to the last
- * arrays bound but read them only while a call runs.
+ * The arrays may live in a DL4J workspace. The contexts keep references to the last arrays bound but read them only
+ * while a call runs.
  *
- * <p>An instance is not thread-safe; each layer instance owns its own.
+ * <p>An instance is not thread-safe, so each layer instance owns its own.
  */
 public final class DenseRowOps {
 

@@ -80,13 +80,13 @@ class DenseRowOpsTest {
      */
     private static void assertCloseValues(INDArray expected, INDArray actual, double tolerance) {
         assertArrayEquals(expected.shape(), actual.shape());
-        double[] wanted = expected.dup('c').data().asDouble();
-        double[] got = actual.dup('c').data().asDouble();
-        for (int i = 0; i < wanted.length; i++) {
-            if (Double.isNaN(wanted[i]) || Double.isInfinite(wanted[i])) {
-                assertEquals(wanted[i], got[i], 0.0, "element " + i);
+        double[] expectedValues = expected.dup('c').data().asDouble();
+        double[] actualValues = actual.dup('c').data().asDouble();
+        for (int i = 0; i < expectedValues.length; i++) {
+            if (Double.isNaN(expectedValues[i]) || Double.isInfinite(expectedValues[i])) {
+                assertEquals(expectedValues[i], actualValues[i], 0.0, "element " + i);
             } else {
-                assertEquals(wanted[i], got[i], tolerance * Math.max(1.0, Math.abs(wanted[i])), "element " + i);
+                assertEquals(expectedValues[i], actualValues[i], tolerance * Math.max(1.0, Math.abs(expectedValues[i])), "element " + i);
             }
         }
     }
@@ -102,7 +102,10 @@ class DenseRowOpsTest {
         // On the CPU backend plain arrays take the BLAS product, whose summation order differs from reduce_mean's.
         boolean blas = layout.equals("plain") && cpuBackend();
         assertEquals(blas, ops.usesBlas(activations));
-        double tolerance = blas ? (type == DataType.FLOAT ? 1e-6 : 1e-15) : 0.0;
+        double tolerance = 0.0;
+        if (blas) {
+            tolerance = type == DataType.FLOAT ? 1e-6 : 1e-15;
+        }
         ops.columnMean(activations, actual);
         assertCloseValues(expected, actual, tolerance);
 

@@ -15,8 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runtime layer of {@link ClosedFormKlLayer}. A training forward pass takes the column mean as the library's layer
  * does, then computes the KL penalty and its gradient row with plain ND4J ops. The backward pass adds
  * {@code m * row} to every row of the incoming epsilon, where the factor m undoes the division by the minibatch size
- * in DL4J's updater. The score gets the penalty once per
- * minibatch, as the library does with per-minibatch scaling.
+ * in DL4J's updater. The score gets the penalty once per minibatch, as the library does with per-minibatch scaling.
  */
 public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
 

@@ -25,7 +25,7 @@ import org.nd4j.linalg.dataset.DataSet;
 public final class StepPercentiles {
 
     private static final double[] PERCENTILES = {0.10, 0.50, 0.75, 0.90, 0.95, 0.99, 0.999};
-    /** Upper bounds of the distance bins, in rounds since the last collection; the last bin is open. */
+    /** Upper bounds of the distance bins, in rounds since the last collection. The last bin has no upper bound. */
     private static final int[] DISTANCE_BINS = {0, 2, 10, 50, 200};
 
     private StepPercentiles() {
@@ -98,14 +98,14 @@ public final class StepPercentiles {
 
     /** Returns the mean and the percentiles in milliseconds of the rounds not flagged in {@code skip}. */
     private static String summary(String name, long[] nanos, int rounds, boolean[] skip) {
-        long[] kept = new long[rounds];
+        long[] selected = new long[rounds];
         int size = 0;
         for (int r = 0; r < rounds; r++) {
             if (skip == null || !skip[r]) {
-                kept[size++] = nanos[r];
+                selected[size++] = nanos[r];
             }
         }
-        long[] sorted = Arrays.copyOf(kept, size);
+        long[] sorted = Arrays.copyOf(selected, size);
         Arrays.sort(sorted);
         StringBuilder line = new StringBuilder(String.format("%-8s steps=%d mean=%.3f", name, size,
                 Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6));
