@@ -3,6 +3,7 @@
 
 Usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...]
        benchmarks/tables.py --interleaved RESULTS.json [RESULTS.json ...]
+       benchmarks/tables.py --paired DIRECTORY
 
 Each file is one JMH run (one thread setting). Times are JMH's average time per operation with its 99.9% error.
 A ratio a/b is given with an error from the two relative errors added in quadrature, a first-order estimate that
@@ -12,9 +13,15 @@ With --interleaved, each file is one run of InterleavedStepBenchmark (see interl
 within each measured iteration, from the median step times and from the mean step times without the steps that
 contained a garbage collection, and then averaged over the iterations of all forks, with a 95% confidence interval
 from Student's t distribution of the per-iteration ratios.
+
+With --paired, the directory holds the files that paired.sh writes, one JMH run of TrainingStepBenchmark per file,
+named step-MINIBATCH-UNITS-VARIANT-roundN.json. The library's time is divided by the baseline's of the same case and
+round, and these ratios are averaged over the rounds, with a 95% confidence interval from Student's t distribution.
 """
 import json
 import math
+import os
+import re
 import sys
 
 
@@ -235,9 +242,75 @@ def print_interleaved(path):
     print()
 
 
-USAGE = "usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json [RESULTS.json ...]"
+PAIRED_NAME = re.compile(r"step-(\d+)-(\d+)-(BASELINE|LIBRARY)-round(\d+)\.json")
+# JMH's gc profiler names these with or without a leading middle dot, depending on the JMH version.
+ALLOCATION = "gc.alloc.rate.norm"
+COLLECTIONS = "gc.count"
+
+
+def gc_metric(metrics, name):
+    """Returns the score of the gc profiler metric called name, or None."""
+    for key, value in metrics.items():
+        if key.lstrip("\u00b7") == name:
+            return value["score"]
+    return None
+
+
+def paired_run(path):
+    """Returns (mean step in ms, bytes allocated per step, collections) of one paired.sh run."""
+    entries = [entry for entry in read_entries(path)
+               if entry.get("benchmark", "").endswith(".TrainingStepBenchmark.fitStep")]
+    if len(entries) != 1:
+        sys.exit(f"{path}: expected one TrainingStepBenchmark result, found {len(entries)}")
+    entry = entries[0]
+    metrics = entry.get("secondaryMetrics", {})
+    allocation, collections = gc_metric(metrics, ALLOCATION), gc_metric(metrics, COLLECTIONS)
+    if allocation is None or collections is None:
+        sys.exit(f"{path} lacks JMH's gc profiler metrics: run it with -prof gc, as paired.sh does")
+    return entry["primaryMetric"]["score"], allocation, collections
+
+
+def print_paired(directory):
+    if not os.path.isdir(directory):
+        sys.exit(f"{directory} is not a directory")
+    runs = {}
+    for name in sorted(os.listdir(directory)):
+        match = PAIRED_NAME.fullmatch(name)
+        if match:
+            minibatch, units, variant, round_number = match.groups()
+            runs[(int(minibatch), int(units), variant, int(round_number))] = paired_run(os.path.join(directory, name))
+    if not runs:
+        sys.exit(f"{directory} holds no files named step-MINIBATCH-UNITS-VARIANT-roundN.json")
+    columns = ["minibatch", "coding", "pairs", "baseline mean step (ms)", "library mean step (ms)",
+               "library/baseline", "heap bytes per step, baseline / library", "collections per run, baseline / library"]
+    print(f"Results directory: `{directory}`\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for minibatch, units in sorted({(key[0], key[1]) for key in runs}):
+        rounds = sorted(key[3] for key in runs if key[:3] == (minibatch, units, "BASELINE")
+                        and (minibatch, units, "LIBRARY", key[3]) in runs)
+        if len(rounds) < 2:
+            sys.exit(f"{directory}: minibatch {minibatch} with {units} units has {len(rounds)} complete pair(s), "
+                     "at least 2 are needed for an interval")
+        base = [runs[(minibatch, units, "BASELINE", r)] for r in rounds]
+        library = [runs[(minibatch, units, "LIBRARY", r)] for r in rounds]
+        count = len(rounds)
+        cells = [str(minibatch), str(units), str(count),
+                 f"{sum(b[0] for b in base) / count:.3f}", f"{sum(l[0] for l in library) / count:.3f}",
+                 interval([l[0] / b[0] for l, b in zip(library, base)]),
+                 f"{sum(b[1] for b in base) / count / 1024:.0f} KiB / {sum(l[1] for l in library) / count / 1024:.0f} KiB",
+                 f"{sum(b[2] for b in base) / count:.1f} / {sum(l[2] for l in library) / count:.1f}"]
+        print("| " + " | ".join(cells) + " |")
+    print()
+
+
+USAGE = ("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json [RESULTS.json ...]"
+         " | --paired DIRECTORY")
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--paired":
+        print_paired(sys.argv[2])
+        sys.exit(0)
     interleaved = len(sys.argv) > 1 and sys.argv[1] == "--interleaved"
     files = sys.argv[2:] if interleaved else sys.argv[1:]
     if not files or any(argument.startswith("--") for argument in files):

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs TrainingStepBenchmark with one network per JVM, the way a user trains, for the baseline and then the
+# library's KL wrapper. There are $REPEATS rounds (default 5). Each round runs every case once per variant, and every
+# other round reverses the order of the two variants. Each run is its own JMH launch with one fork, so the two runs of
+# a pair are minutes apart at most, and their ratio cancels slow drifts of the machine. JMH's average time includes
+# the garbage collections of the run. One JSON file per run goes to $RESULTS_DIR (default benchmarks/results/paired),
+# and tables.py --paired prints the ratios. $THREADS (default 1) sets OMP_NUM_THREADS. $CASES lists the cases as
+# minibatch:units (default "32:300 32:2000 256:300 256:2000"). Extra arguments go to JMH and replace the settings
+# below.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/benchmarks.jar"
+results="${RESULTS_DIR:-$here/results/paired}"
+threads="${THREADS:-1}"
+repeats="${REPEATS:-5}"
+cases="${CASES:-32:300 32:2000 256:300 256:2000}"
+
+if [[ ! -f "$jar" ]]; then
+  echo "Missing $jar: build it with 'mvn -q -f benchmarks/pom.xml package -DskipTests'" >&2
+  exit 1
+fi
+if ! [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || (( repeats < 2 )); then
+  echo "REPEATS must be an integer of at least 2 (an interval needs two pairs), got '$repeats'" >&2
+  exit 1
+fi
+mkdir -p "$results"
+settings=(-f 1 -wi 1 -w 10s -i 3 -r 10s)
+if [[ $# -gt 0 ]]; then
+  settings=("$@")
+fi
+
+for ((round = 1; round <= repeats; round++)); do
+  order=(BASELINE LIBRARY)
+  if (( round % 2 == 0 )); then
+    order=(LIBRARY BASELINE)
+  fi
+  for case in $cases; do
+    minibatch="${case%%:*}"
+    units="${case##*:}"
+    for variant in "${order[@]}"; do
+      name="step-$minibatch-$units-$variant-round$round"
+      echo "Round $round of $repeats: minibatch $minibatch, $units units, $variant"
+      OMP_NUM_THREADS="$threads" java -jar "$jar" 'bench\.TrainingStepBenchmark\.fitStep' \
+        -p variant="$variant" -p minibatch="$minibatch" -p codingUnits="$units" "${settings[@]}" -prof gc \
+        -rf json -rff "$results/$name.json" -jvmArgsAppend "-Xmx4g -Xms4g -Dbench.threads=$threads" \
+        > "$results/$name.log" 2>&1
+    done
+  done
+done
+
+python3 "$here/tables.py" --paired "$results"
