@@ -5,7 +5,8 @@
 # a pair are minutes apart at most, and their ratio cancels slow drifts of the machine. JMH's average time includes
 # the garbage collections of the run. One JSON file per run goes to $RESULTS_DIR (default benchmarks/results/paired),
 # and tables.py --paired prints the ratios. $THREADS (default 1) sets OMP_NUM_THREADS. $CASES lists the cases as
-# minibatch:units (default "32:300 32:2000 256:300 256:2000"). Extra arguments go to JMH and replace the settings
+# minibatch:units (default "32:300 32:2000 256:300 256:2000"). $FIRST_ROUND (default 1) numbers the first round, so
+# that more rounds can be added to the files of an earlier run. Extra arguments go to JMH and replace the settings
 # below.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ jar="$here/target/benchmarks.jar"
 results="${RESULTS_DIR:-$here/results/paired}"
 threads="${THREADS:-1}"
 repeats="${REPEATS:-5}"
+first="${FIRST_ROUND:-1}"
 cases="${CASES:-32:300 32:2000 256:300 256:2000}"
 
 if [[ ! -f "$jar" ]]; then
@@ -24,13 +26,18 @@ if ! [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || (( repeats < 2 )); then
   echo "REPEATS must be an integer of at least 2 (an interval needs two pairs), got '$repeats'" >&2
   exit 1
 fi
+if ! [[ "$first" =~ ^[1-9][0-9]*$ ]]; then
+  echo "FIRST_ROUND must be a positive integer, got '$first'" >&2
+  exit 1
+fi
 mkdir -p "$results"
 settings=(-f 1 -wi 1 -w 10s -i 3 -r 10s)
 if [[ $# -gt 0 ]]; then
   settings=("$@")
 fi
 
-for ((round = 1; round <= repeats; round++)); do
+last=$((first + repeats - 1))
+for ((round = first; round <= last; round++)); do
   order=(BASELINE LIBRARY)
   if (( round % 2 == 0 )); then
     order=(LIBRARY BASELINE)
@@ -40,7 +47,7 @@ for ((round = 1; round <= repeats; round++)); do
     units="${case##*:}"
     for variant in "${order[@]}"; do
       name="step-$minibatch-$units-$variant-round$round"
-      echo "Round $round of $repeats: minibatch $minibatch, $units units, $variant"
+      echo "Round $round of $first to $last: minibatch $minibatch, $units units, $variant"
       OMP_NUM_THREADS="$threads" java -jar "$jar" 'bench\.TrainingStepBenchmark\.fitStep' \
         -p variant="$variant" -p minibatch="$minibatch" -p codingUnits="$units" "${settings[@]}" -prof gc \
         -rf json -rff "$results/$name.json" -jvmArgsAppend "-Xmx4g -Xms4g -Dbench.threads=$threads" \

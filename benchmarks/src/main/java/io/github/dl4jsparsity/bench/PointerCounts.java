@@ -1,0 +1,110 @@
+package io.github.dl4jsparsity.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Counts the native allocations per training step that wait for the Java garbage collector to be freed. ND4J
+ * allocates part of its native memory through JavaCPP pointers with a deallocator; JavaCPP counts such a pointer in
+ * {@link Pointer#totalCount()} from its allocation until it is freed, either explicitly or after a collection has
+ * found it unreachable. Over a run of steps with no collection, the growth of that count per step is therefore the
+ * number of pointers a step leaves for the collector, and the growth of {@link Pointer#totalBytes()} their size.
+ *
+ * <p>For each network (baseline, library, floor), in one JVM one after the other: a warm-up, then windows of steps.
+ * Each window starts after {@code System.gc()} and after JavaCPP has freed the pointers that collection found: the
+ * JVM queues them on its own thread after the collection returns, so the count is polled every 20 ms until it holds
+ * still for three polls. A window during which a collection ran is discarded. Prints the median over the kept
+ * windows.
+ *
+ * <p>Arguments, all optional: minibatch (default 32), coding units (300), steps per window (20), windows (15),
+ * warm-up steps (300).
+ */
+public final class PointerCounts {
+
+    private PointerCounts() {
+    }
+
+    public static void main(String[] args) {
+        int minibatch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+        int codingUnits = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        int window = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int windows = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 300;
+        ThreadSettings.checkNd4j();
+        INDArray input = Autoencoders.input(minibatch, Autoencoders.SEED + minibatch, DataType.FLOAT);
+        DataSet data = new DataSet(input, input);
+        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        System.out.printf("minibatch=%d units=%d stepsPerWindow=%d windows=%d%n", minibatch, codingUnits, window,
+                windows);
+        System.out.println("variant,keptWindows,pointersPerStep,bytesPerStep");
+        for (Autoencoders.Variant variant : Autoencoders.Variant.values()) {
+            MultiLayerNetwork network = Autoencoders.network(variant, codingUnits, DataType.FLOAT);
+            for (int i = 0; i < warmup; i++) {
+                network.fit(data);
+            }
+            double[] counts = new double[windows];
+            double[] bytes = new double[windows];
+            int kept = 0;
+            for (int w = 0; w < windows; w++) {
+                collectAndSettle();
+                long collections = collectionCount(collectors);
+                long count = Pointer.totalCount();
+                long size = Pointer.totalBytes();
+                for (int i = 0; i < window; i++) {
+                    network.fit(data);
+                }
+                if (collectionCount(collectors) == collections) {
+                    counts[kept] = (Pointer.totalCount() - count) / (double) window;
+                    bytes[kept] = (Pointer.totalBytes() - size) / (double) window;
+                    kept++;
+                }
+            }
+            if (kept == 0) {
+                System.out.printf("%s,0,,%n", variant);
+                continue;
+            }
+            System.out.printf("%s,%d,%.2f,%.1f%n", variant, kept, median(counts, kept), median(bytes, kept));
+        }
+    }
+
+    /** Runs a collection and waits, at most 5 s, until JavaCPP's pointer count holds still for three polls. */
+    private static void collectAndSettle() {
+        System.gc();
+        long previous = -1;
+        int unchanged = 0;
+        for (int poll = 0; poll < 250 && unchanged < 3; poll++) {
+            Pointer.deallocateReferences();
+            long count = Pointer.totalCount();
+            unchanged = count == previous ? unchanged + 1 : 0;
+            previous = count;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for JavaCPP to free pointers", e);
+            }
+        }
+    }
+
+    private static double median(double[] values, int size) {
+        double[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        return size % 2 == 1 ? sorted[size / 2] : (sorted[size / 2 - 1] + sorted[size / 2]) / 2;
+    }
+
+    private static long collectionCount(List<GarbageCollectorMXBean> collectors) {
+        long total = 0;
+        for (GarbageCollectorMXBean collector : collectors) {
+            total += Math.max(0, collector.getCollectionCount());
+        }
+        return total;
+    }
+}
