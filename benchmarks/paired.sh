@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs TrainingStepBenchmark with one network per JVM, the way a user trains, for the baseline and then the
-# library's KL wrapper. There are $REPEATS rounds (default 5). Each round runs every case once per variant, and every
+# Runs TrainingStepBenchmark with one network per JVM, the way a user trains, for the baseline and for the library's
+# KL wrapper. There are $REPEATS rounds (default 5). Each round runs every case once per variant, and every
 # other round reverses the order of the two variants. Each run is its own JMH launch with one fork, so the two runs of
 # a pair are minutes apart at most, and their ratio cancels slow drifts of the machine. JMH's average time includes
 # the garbage collections of the run. One JSON file per run goes to $RESULTS_DIR (default benchmarks/results/paired),
@@ -19,17 +19,24 @@ first="${FIRST_ROUND:-1}"
 cases="${CASES:-32:300 32:2000 256:300 256:2000}"
 
 if [[ ! -f "$jar" ]]; then
-  echo "Missing $jar: build it with 'mvn -q -f benchmarks/pom.xml package -DskipTests'" >&2
+  echo "Missing $jar: build it with 'mvn -q install -DskipTests' and then" \
+    "'mvn -q -f benchmarks/pom.xml package -DskipTests'" >&2
   exit 1
 fi
-if ! [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || (( repeats < 2 )); then
-  echo "REPEATS must be an integer of at least 2 (an interval needs two pairs), got '$repeats'" >&2
+if ! [[ "$repeats" =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "Invalid REPEATS '$repeats': expected an integer from 1 to 9999" >&2
   exit 1
 fi
-if ! [[ "$first" =~ ^[1-9][0-9]*$ ]]; then
-  echo "FIRST_ROUND must be a positive integer, got '$first'" >&2
+if ! [[ "$first" =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "Invalid FIRST_ROUND '$first': expected an integer from 1 to 9999" >&2
   exit 1
 fi
+for case in $cases; do
+  if ! [[ "$case" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]]; then
+    echo "Invalid case '$case' in CASES: expected minibatch:units, for example 32:300" >&2
+    exit 1
+  fi
+done
 mkdir -p "$results"
 settings=(-f 1 -wi 1 -w 10s -i 3 -r 10s)
 if [[ $# -gt 0 ]]; then
@@ -52,6 +59,10 @@ for ((round = first; round <= last; round++)); do
         -p variant="$variant" -p minibatch="$minibatch" -p codingUnits="$units" "${settings[@]}" -prof gc \
         -rf json -rff "$results/$name.json" -jvmArgsAppend "-Xmx4g -Xms4g -Dbench.threads=$threads" \
         > "$results/$name.log" 2>&1
+      if ! grep -q '"primaryMetric"' "$results/$name.json"; then
+        echo "JMH run $name failed: no result in $results/$name.json, see $results/$name.log" >&2
+        exit 1
+      fi
     done
   done
 done

@@ -14,7 +14,7 @@ within each measured iteration, from the median step times and from the mean ste
 contained a garbage collection, and then averaged over the iterations of all forks, with a 95% confidence interval
 from Student's t distribution of the per-iteration ratios.
 
-With --paired, the directory holds the files that paired.sh writes, one JMH run of TrainingStepBenchmark per file,
+With --paired, the directory contains the files that paired.sh writes, one JMH run of TrainingStepBenchmark per file,
 named step-MINIBATCH-UNITS-VARIANT-roundN.json. The library's time is divided by the baseline's of the same case and
 round, and these ratios are averaged over the rounds, with a 95% confidence interval from Student's t distribution.
 """
@@ -256,18 +256,28 @@ def gc_metric(metrics, name):
     return None
 
 
-def paired_run(path):
-    """Returns (mean step in ms, bytes allocated per step, collections) of one paired.sh run."""
-    entries = [entry for entry in read_entries(path)
-               if entry.get("benchmark", "").endswith(".TrainingStepBenchmark.fitStep")]
+def paired_run(path, minibatch, units, variant):
+    """Returns (mean step in ms, bytes allocated per step, collections, threads) of one paired.sh run, after checking
+    that the file contains the case and variant its name gives."""
+    entries = [entry for entry in read_entries(path) if isinstance(entry, dict)
+               and str(entry.get("benchmark", "")).endswith(".TrainingStepBenchmark.fitStep")]
     if len(entries) != 1:
         sys.exit(f"{path}: expected one TrainingStepBenchmark result, found {len(entries)}")
     entry = entries[0]
-    metrics = entry.get("secondaryMetrics", {})
-    allocation, collections = gc_metric(metrics, ALLOCATION), gc_metric(metrics, COLLECTIONS)
+    expected = {"minibatch": minibatch, "codingUnits": units, "variant": variant}
+    params = entry.get("params", {})
+    if any(str(params.get(key)) != value for key, value in expected.items()):
+        sys.exit(f"{path}: the file name gives {expected} but the run's parameters are {params}")
+    threads = [arg.split("=", 1)[1] for arg in entry.get("jvmArgs", []) if arg.startswith("-Dbench.threads=")]
+    try:
+        score = float(entry["primaryMetric"]["score"])
+        metrics = entry.get("secondaryMetrics", {})
+        allocation, collections = gc_metric(metrics, ALLOCATION), gc_metric(metrics, COLLECTIONS)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        sys.exit(f"{path}: unreadable JMH result ({error!r})")
     if allocation is None or collections is None:
         sys.exit(f"{path} lacks JMH's gc profiler metrics: run it with -prof gc, as paired.sh does")
-    return entry["primaryMetric"]["score"], allocation, collections
+    return score, float(allocation), float(collections), threads[0] if threads else "not recorded"
 
 
 def print_paired(directory):
@@ -278,14 +288,14 @@ def print_paired(directory):
         match = PAIRED_NAME.fullmatch(name)
         if match:
             minibatch, units, variant, round_number = match.groups()
-            runs[(int(minibatch), int(units), variant, int(round_number))] = paired_run(os.path.join(directory, name))
+            runs[(int(minibatch), int(units), variant, int(round_number))] = paired_run(
+                os.path.join(directory, name), minibatch, units, variant)
     if not runs:
         sys.exit(f"{directory} holds no files named step-MINIBATCH-UNITS-VARIANT-roundN.json")
-    columns = ["minibatch", "coding", "pairs", "baseline mean step (ms)", "library mean step (ms)",
-               "library/baseline", "heap bytes per step, baseline / library", "collections per run, baseline / library"]
-    print(f"Results directory: `{directory}`\n")
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
+    threads = sorted({run[3] for run in runs.values()})
+    if len(threads) != 1:
+        sys.exit(f"{directory} mixes runs with different thread settings (-Dbench.threads): {', '.join(threads)}")
+    rows = []
     for minibatch, units in sorted({(key[0], key[1]) for key in runs}):
         rounds = sorted(key[3] for key in runs if key[:3] == (minibatch, units, "BASELINE")
                         and (minibatch, units, "LIBRARY", key[3]) in runs)
@@ -300,6 +310,13 @@ def print_paired(directory):
                  interval([l[0] / b[0] for l, b in zip(library, base)]),
                  f"{sum(b[1] for b in base) / count / 1024:.0f} KiB / {sum(l[1] for l in library) / count / 1024:.0f} KiB",
                  f"{sum(b[2] for b in base) / count:.1f} / {sum(l[2] for l in library) / count:.1f}"]
+        rows.append(cells)
+    columns = ["minibatch", "coding", "pairs", "baseline mean step (ms)", "library mean step (ms)",
+               "library/baseline", "heap bytes per step, baseline / library", "collections per run, baseline / library"]
+    print(f"Results directory: `{directory}`, threads: {threads[0]}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for cells in rows:
         print("| " + " | ".join(cells) + " |")
     print()
 

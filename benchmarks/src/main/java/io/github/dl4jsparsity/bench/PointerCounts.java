@@ -20,8 +20,8 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>For each network (baseline, library, floor), in one JVM one after the other: a warm-up, then windows of steps.
  * Each window starts after {@code System.gc()} and after JavaCPP has freed the pointers that collection found: the
- * JVM queues them on its own thread after the collection returns, so the count is polled every 20 ms until it holds
- * still for three polls. A window during which a collection ran is discarded. Prints the median over the kept
+ * JVM queues them on its own thread after the collection returns, so the count is polled every 20 ms until it is
+ * unchanged for three polls. A window during which a collection ran is discarded. Prints the median over the kept
  * windows.
  *
  * <p>Arguments, all optional: minibatch (default 32), coding units (300), steps per window (20), windows (15),
@@ -29,15 +29,28 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class PointerCounts {
 
+    private static final String USAGE = "Usage: PointerCounts [minibatch] [coding units] [steps per window] [windows] "
+            + "[warm-up steps], each a positive integer (defaults 32 300 20 15 300)";
+    private static final String[] NAMES = {"minibatch", "coding units", "steps per window", "windows", "warm-up steps"};
+    private static final int[] DEFAULTS = {32, 300, 20, 15, 300};
+
     private PointerCounts() {
     }
 
     public static void main(String[] args) {
-        int minibatch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-        int codingUnits = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        int window = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        int windows = args.length > 3 ? Integer.parseInt(args[3]) : 15;
-        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 300;
+        if (args.length > NAMES.length) {
+            System.err.println("Too many arguments: " + args.length + ". " + USAGE);
+            System.exit(2);
+        }
+        int[] values = DEFAULTS.clone();
+        for (int i = 0; i < args.length; i++) {
+            values[i] = positive(NAMES[i], args[i]);
+        }
+        int minibatch = values[0];
+        int codingUnits = values[1];
+        int window = values[2];
+        int windows = values[3];
+        int warmup = values[4];
         ThreadSettings.checkNd4j();
         INDArray input = Autoencoders.input(minibatch, Autoencoders.SEED + minibatch, DataType.FLOAT);
         DataSet data = new DataSet(input, input);
@@ -75,7 +88,21 @@ public final class PointerCounts {
         }
     }
 
-    /** Runs a collection and waits, at most 5 s, until JavaCPP's pointer count holds still for three polls. */
+    private static int positive(String name, String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the same message as a number out of range.
+        }
+        System.err.println("Invalid " + name + " '" + text + "': expected a positive integer. " + USAGE);
+        System.exit(2);
+        return 0;
+    }
+
+    /** Runs a collection and waits, at most 5 s, until JavaCPP's pointer count is unchanged for three polls. */
     private static void collectAndSettle() {
         System.gc();
         long previous = -1;
@@ -85,6 +112,9 @@ public final class PointerCounts {
             long count = Pointer.totalCount();
             unchanged = count == previous ? unchanged + 1 : 0;
             previous = count;
+            if (poll == 249 && unchanged < 3) {
+                System.err.println("JavaCPP's pointer count still changed after 5 s; the next window may be off");
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
