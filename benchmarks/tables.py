@@ -235,11 +235,7 @@ def print_interleaved(path):
                "floor/baseline, median", "library/baseline, mean", "floor/baseline, mean",
                "library/baseline, median, per fork", "heap bytes per step, baseline / library / floor",
                "steps with a GC"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
-    for cells in rows:
-        print("| " + " | ".join(cells) + " |")
-    print()
+    print_markdown(columns, rows)
 
 
 PAIRED_NAME = re.compile(r"step-(\d+)-(\d+)-(BASELINE|LIBRARY)-round(\d+)\.json")
@@ -280,7 +276,8 @@ def paired_run(path, minibatch, units, variant):
     return score, float(allocation), float(collections), threads[0] if threads else "not recorded"
 
 
-def print_paired(directory):
+def paired_runs(directory):
+    """Returns {(minibatch, units, variant, round): run} for the paired.sh files in directory, and their threads."""
     if not os.path.isdir(directory):
         sys.exit(f"{directory} is not a directory")
     runs = {}
@@ -291,34 +288,53 @@ def print_paired(directory):
             runs[(int(minibatch), int(units), variant, int(round_number))] = paired_run(
                 os.path.join(directory, name), minibatch, units, variant)
     if not runs:
-        sys.exit(f"{directory} holds no files named step-MINIBATCH-UNITS-VARIANT-roundN.json")
+        sys.exit(f"{directory} contains no files named step-MINIBATCH-UNITS-VARIANT-roundN.json")
+
     threads = sorted({run[3] for run in runs.values()})
     if len(threads) != 1:
         sys.exit(f"{directory} mixes runs with different thread settings (-Dbench.threads): {', '.join(threads)}")
-    rows = []
-    for minibatch, units in sorted({(key[0], key[1]) for key in runs}):
-        rounds = sorted(key[3] for key in runs if key[:3] == (minibatch, units, "BASELINE")
-                        and (minibatch, units, "LIBRARY", key[3]) in runs)
-        if len(rounds) < 2:
-            sys.exit(f"{directory}: minibatch {minibatch} with {units} units has {len(rounds)} complete pair(s), "
-                     "at least 2 are needed for an interval")
-        base = [runs[(minibatch, units, "BASELINE", r)] for r in rounds]
-        library = [runs[(minibatch, units, "LIBRARY", r)] for r in rounds]
-        count = len(rounds)
-        cells = [str(minibatch), str(units), str(count),
-                 f"{sum(b[0] for b in base) / count:.3f}", f"{sum(l[0] for l in library) / count:.3f}",
-                 interval([l[0] / b[0] for l, b in zip(library, base)]),
-                 f"{sum(b[1] for b in base) / count / 1024:.0f} KiB / {sum(l[1] for l in library) / count / 1024:.0f} KiB",
-                 f"{sum(b[2] for b in base) / count:.1f} / {sum(l[2] for l in library) / count:.1f}"]
-        rows.append(cells)
-    columns = ["minibatch", "coding", "pairs", "baseline mean step (ms)", "library mean step (ms)",
-               "library/baseline", "heap bytes per step, baseline / library", "collections per run, baseline / library"]
-    print(f"Results directory: `{directory}`, threads: {threads[0]}\n")
+    return runs, threads[0]
+
+
+def paired_row(directory, runs, minibatch, units):
+    """Returns the table cells of one case, over the rounds that have both a baseline and a library run."""
+    rounds = sorted(key[3] for key in runs if key[:3] == (minibatch, units, "BASELINE")
+                    and (minibatch, units, "LIBRARY", key[3]) in runs)
+    if len(rounds) < 2:
+        sys.exit(f"{directory}: minibatch {minibatch} with {units} units has {len(rounds)} complete pair(s), "
+                 "at least 2 are needed for an interval")
+
+    base = [runs[(minibatch, units, "BASELINE", r)] for r in rounds]
+    library = [runs[(minibatch, units, "LIBRARY", r)] for r in rounds]
+    count = len(rounds)
+
+    def mean(values):
+        return sum(values) / count
+
+    return [str(minibatch), str(units), str(count),
+            f"{mean([b[0] for b in base]):.3f}", f"{mean([l[0] for l in library]):.3f}",
+            interval([l[0] / b[0] for l, b in zip(library, base)]),
+            f"{mean([b[1] for b in base]) / 1024:.0f} KiB / {mean([l[1] for l in library]) / 1024:.0f} KiB",
+            f"{mean([b[2] for b in base]):.1f} / {mean([l[2] for l in library]):.1f}"]
+
+
+def print_markdown(columns, rows):
+    """Prints a Markdown table and a blank line."""
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for cells in rows:
         print("| " + " | ".join(cells) + " |")
     print()
+
+
+def print_paired(directory):
+    runs, threads = paired_runs(directory)
+    rows = [paired_row(directory, runs, minibatch, units)
+            for minibatch, units in sorted({(key[0], key[1]) for key in runs})]
+    columns = ["minibatch", "coding", "pairs", "baseline mean step (ms)", "library mean step (ms)",
+               "library/baseline", "heap bytes per step, baseline / library", "collections per run, baseline / library"]
+    print(f"Results directory: `{directory}`, threads: {threads}\n")
+    print_markdown(columns, rows)
 
 
 USAGE = ("usage: benchmarks/tables.py RESULTS.json [RESULTS.json ...] | --interleaved RESULTS.json [RESULTS.json ...]"

@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Column mean of a plain row-major matrix as one BLAS matrix-vector product, {@code means = (1/m) ones^T A}, through
  * the OpenBLAS binding that ND4J's CPU backend itself calls for its BLAS operations. OpenBLAS streams the rows of A,
- * where libnd4j's reduction along dimension 0 reads each column with a stride of n elements. On the 2-vCPU machine
- * of docs/benchmarks.md, the product took about 27 µs for [256, 2000] float32 activations, against about 370 µs for
+ * where libnd4j's reduction along dimension 0 reads each column with a stride of n elements. On the 2-vCPU AMD
+ * machine of docs/benchmarks.md, the product took about 27 µs for [256, 2000] float32 activations, against about 370 µs for
  * {@code reduce_mean} (timing loops of the benchmarks' {@code RowOpTimings}).
  *
  * <p>Only {@link DenseRowOps} loads this class, and only on ND4J's CPU backend, so another backend never needs the

@@ -186,7 +186,7 @@ class SparseAutoencoderCliTest {
     @Test
     void divergedTrainingReportedWithoutStackTrace() {
         // With weight 1e38 the first minibatch's float32 penalty overflows to infinity on any CPU. A weight of 1e30
-        // drove training to NaN on one machine but on another only saturated every unit at 0, a finite score.
+        // made the penalty non-finite on one machine, but on another it only saturated every unit at 0.
         Execution run = execute("train", "--embedded", "--epochs", "1", "--max-train", "64", "--max-test", "10",
                 "--penalty", "l1", "--weight", "1e38", "--output", tempDir.toString());
 

@@ -1,9 +1,7 @@
 package io.github.dl4jsparsity.bench;
 
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -59,7 +57,6 @@ public class InterleavedStepBenchmark {
     private final MultiLayerNetwork[] networks = new MultiLayerNetwork[VARIANTS.length];
     private DataSet data;
     private int round;
-    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -161,24 +158,16 @@ public class InterleavedStepBenchmark {
         double scores = 0.0;
         for (int k = 0; k < VARIANTS.length; k++) {
             int index = (round + k) % VARIANTS.length;
-            long collections = collectionCount();
+            long collections = GcCounts.total();
             long bytes = threads.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
             networks[index].fit(data);
             long nanos = System.nanoTime() - start;
             bytes = threads.getCurrentThreadAllocatedBytes() - bytes;
-            sums.add(VARIANTS[index], nanos, bytes, collectionCount() != collections);
+            sums.add(VARIANTS[index], nanos, bytes, GcCounts.total() != collections);
             scores += networks[index].score();
         }
         round++;
         return scores;
-    }
-
-    private long collectionCount() {
-        long count = 0;
-        for (GarbageCollectorMXBean collector : collectors) {
-            count += collector.getCollectionCount();
-        }
-        return count;
     }
 }

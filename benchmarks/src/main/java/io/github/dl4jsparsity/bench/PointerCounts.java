@@ -1,9 +1,6 @@
 package io.github.dl4jsparsity.bench;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.List;
 
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -52,9 +49,9 @@ public final class PointerCounts {
         int windows = values[3];
         int warmup = values[4];
         ThreadSettings.checkNd4j();
+
         INDArray input = Autoencoders.input(minibatch, Autoencoders.SEED + minibatch, DataType.FLOAT);
         DataSet data = new DataSet(input, input);
-        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         System.out.printf("minibatch=%d units=%d stepsPerWindow=%d windows=%d%n", minibatch, codingUnits, window,
                 windows);
         System.out.println("variant,keptWindows,pointersPerStep,bytesPerStep");
@@ -63,31 +60,38 @@ public final class PointerCounts {
             for (int i = 0; i < warmup; i++) {
                 network.fit(data);
             }
-            double[] counts = new double[windows];
-            double[] bytes = new double[windows];
-            int kept = 0;
-            for (int w = 0; w < windows; w++) {
-                collectAndSettle();
-                long collections = collectionCount(collectors);
-                long count = Pointer.totalCount();
-                long size = Pointer.totalBytes();
-                for (int i = 0; i < window; i++) {
-                    network.fit(data);
-                }
-                if (collectionCount(collectors) == collections) {
-                    counts[kept] = (Pointer.totalCount() - count) / (double) window;
-                    bytes[kept] = (Pointer.totalBytes() - size) / (double) window;
-                    kept++;
-                }
-            }
-            if (kept == 0) {
-                System.out.printf("%s,0,,%n", variant);
-                continue;
-            }
-            System.out.printf("%s,%d,%.2f,%.1f%n", variant, kept, median(counts, kept), median(bytes, kept));
+            System.out.println(countWindows(variant, network, data, window, windows));
         }
     }
 
+    /** Steps the network over the windows and returns its CSV line: clean windows, pointers and bytes per step. */
+    private static String countWindows(Autoencoders.Variant variant, MultiLayerNetwork network, DataSet data,
+            int window, int windows) {
+        double[] counts = new double[windows];
+        double[] bytes = new double[windows];
+        int cleanWindows = 0;
+        for (int w = 0; w < windows; w++) {
+            collectAndSettle();
+            long collections = GcCounts.total();
+            long count = Pointer.totalCount();
+            long size = Pointer.totalBytes();
+            for (int i = 0; i < window; i++) {
+                network.fit(data);
+            }
+            if (GcCounts.total() == collections) {
+                counts[cleanWindows] = (Pointer.totalCount() - count) / (double) window;
+                bytes[cleanWindows] = (Pointer.totalBytes() - size) / (double) window;
+                cleanWindows++;
+            }
+        }
+        if (cleanWindows == 0) {
+            return variant + ",0,,";
+        }
+        return String.format("%s,%d,%.2f,%.1f", variant, cleanWindows, median(counts, cleanWindows),
+                median(bytes, cleanWindows));
+    }
+
+    /** Returns the argument as a positive int, or prints the usage and exits with code 2. */
     private static int positive(String name, String text) {
         try {
             int value = Integer.parseInt(text);
@@ -112,9 +116,6 @@ public final class PointerCounts {
             long count = Pointer.totalCount();
             unchanged = count == previous ? unchanged + 1 : 0;
             previous = count;
-            if (poll == 249 && unchanged < 3) {
-                System.err.println("JavaCPP's pointer count still changed after 5 s; the next window may be off");
-            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -122,19 +123,14 @@ public final class PointerCounts {
                 throw new IllegalStateException("Interrupted while waiting for JavaCPP to free pointers", e);
             }
         }
+        if (unchanged < 3) {
+            System.err.println("JavaCPP's pointer count still changed after 5 s; the next window may be off");
+        }
     }
 
     private static double median(double[] values, int size) {
         double[] sorted = Arrays.copyOf(values, size);
         Arrays.sort(sorted);
         return size % 2 == 1 ? sorted[size / 2] : (sorted[size / 2 - 1] + sorted[size / 2]) / 2;
-    }
-
-    private static long collectionCount(List<GarbageCollectorMXBean> collectors) {
-        long total = 0;
-        for (GarbageCollectorMXBean collector : collectors) {
-            total += Math.max(0, collector.getCollectionCount());
-        }
-        return total;
     }
 }

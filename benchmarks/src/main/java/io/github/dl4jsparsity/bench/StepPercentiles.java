@@ -1,10 +1,7 @@
 package io.github.dl4jsparsity.bench;
 
-import java.lang.management.GarbageCollectorMXBean;
 import java.math.BigDecimal;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,18 +57,17 @@ public final class StepPercentiles {
             nanos[i] = new long[capacity];
         }
         boolean[] collected = new boolean[capacity];
-        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         int rounds = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end && rounds < capacity) {
-            long collections = collectionCount(collectors);
+            long collections = GcCounts.total();
             for (int k = 0; k < variants.length; k++) {
                 int index = (rounds + k) % variants.length;
                 long start = System.nanoTime();
                 networks[index].fit(data);
                 nanos[index][rounds] = System.nanoTime() - start;
             }
-            collected[rounds] = collectionCount(collectors) != collections;
+            collected[rounds] = GcCounts.total() != collections;
             rounds++;
         }
 
@@ -139,14 +135,6 @@ public final class StepPercentiles {
         }
         System.out.printf("library steps at or above its 95th percentile (%.3f ms), by rounds since the last "
                 + "collection (0, 1-2, 3-10, 11-50, 51-200, more): %s%n", threshold / 1e6, Arrays.toString(bins));
-    }
-
-    private static long collectionCount(List<GarbageCollectorMXBean> collectors) {
-        long total = 0;
-        for (GarbageCollectorMXBean collector : collectors) {
-            total += Math.max(0, collector.getCollectionCount());
-        }
-        return total;
     }
 
     private static int count(boolean[] flags) {
