@@ -25,7 +25,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * with {@link PenaltyScaling#PER_MINIBATCH} and {@code k = 1} with {@link PenaltyScaling#PER_EXAMPLE} (both times 1/m
  * when the network is not in minibatch mode). For dense activations without a mask and a penalty on q (KL, MSE,
  * MAE), every row of d(penalty)/da equals the [1, n] row d(penalty)/dq / m. The layer stores only that row, and the
- * backward pass broadcasts it into the workspace array it hands on, so no [m, n] array is allocated outside the
- * workspaces. An inference forward pass stores only the mean of the penalty's
+ * backward pass adds it to each row of epsilon, so no [m, n] array is allocated for the penalty.
+ *
+ * <p>The backward pass writes the sum into the epsilon array it receives and hands that array on. DL4J gives a layer
+ * an epsilon of its own: the layer above creates it, {@code ComputationGraph} sums the epsilons of several consumers
+ * into a new array, and {@code ElementWiseVertex} hands each input a copy. A custom graph vertex that passes one
+ * array to two inputs would see its array changed. Adding in place saves a second [m, n] array in the workspace and
+ * the memory traffic of writing it (see {@code RowOpTimings} in the benchmarks). An inference forward pass stores only the mean of the penalty's
  * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
  * {@code output()} costs one column mean more than the wrapped layer alone.
  *
@@ -181,16 +185,14 @@ public class SparsityLayerImpl extends BaseWrapperLayer {
                     + "epsilon shape " + Arrays.toString(epsilon.shape()) + " differs from the activation shape "
                     + Arrays.toString(gradientShape) + " of the last training forward pass");
         }
-        INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
-                epsilon.shape(), epsilon.ordering());
-        // One op writes epsilon plus the penalty's gradient into the new array, and epsilon itself stays unchanged.
+        // The penalty's gradient goes into epsilon in place (see the class comment), one op over [m, n].
         if (scaledGradientRow != null) {
-            rowOps().addRow(epsilon, scaledGradientRow, total);
+            rowOps().addRow(epsilon, scaledGradientRow, epsilon);
         } else {
-            Nd4j.getExecutioner().exec(new AddOp(epsilon, scaledGradient, total));
+            Nd4j.getExecutioner().exec(new AddOp(epsilon, scaledGradient, epsilon));
         }
         clearGradient();
-        return underlying.backpropGradient(total, workspaceMgr);
+        return underlying.backpropGradient(epsilon, workspaceMgr);
     }
 
     /**

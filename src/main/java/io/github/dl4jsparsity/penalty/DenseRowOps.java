@@ -89,12 +89,13 @@ public final class DenseRowOps {
     }
 
     /**
-     * Writes {@code epsilon} plus {@code row}, added to each of epsilon's rows, into {@code sum}. Epsilon and the row
-     * are not changed.
+     * Writes {@code epsilon} plus {@code row}, added to each of epsilon's rows, into {@code sum}. The row is not
+     * changed, and epsilon only when it is {@code sum}.
      *
      * @param epsilon an array [m, n]
      * @param row an array [1, n] of epsilon's data type
-     * @param sum receives the result: an array of epsilon's shape and data type, in any order
+     * @param sum receives the result: an array of epsilon's shape and data type, in any order, or epsilon itself
+     *        to add in place
      * @throws IllegalArgumentException if the shapes or data types do not match
      */
     public void addRow(INDArray epsilon, INDArray row, INDArray sum) {

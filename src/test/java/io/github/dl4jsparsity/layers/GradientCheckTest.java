@@ -97,6 +97,29 @@ class GradientCheckTest {
         assertTrue(passed, "gradient check failed");
     }
 
+    @ParameterizedTest(name = "minibatch {0}, {1}")
+    @MethodSource("branchedCases")
+    void branchedGraphGradients(int minibatch, SparsityPenalty penalty) {
+        // The layer adds its gradient into the epsilon it receives, so check a graph where that epsilon is a sum.
+        ComputationGraph net = new ComputationGraph(Networks.branchedGraph(settings(true, penalty,
+                PenaltyScaling.PER_MINIBATCH, Activation.SIGMOID)));
+        net.init();
+        Networks.steerCodingMean(net.getParam("coding_W"), net.getParam("coding_b"), 0.3);
+        INDArray input = Networks.input(minibatch, 1, DataType.DOUBLE);
+        INDArray labels = Networks.labels(minibatch, 1, DataType.DOUBLE);
+
+        boolean passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {input}).labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-5)
+                .minAbsoluteError(1e-9));
+
+        assertTrue(passed, "gradient check failed");
+    }
+
+    static Stream<Arguments> branchedCases() {
+        return Stream.of(Arguments.of(1, SparsityPenalty.KL), Arguments.of(4, SparsityPenalty.KL),
+                Arguments.of(4, SparsityPenalty.L1));
+    }
+
     /** Checks that the penalty is non-zero at these parameters, so the gradient check covers it. */
     private static void assertPenaltyIsInScore(MultiLayerNetwork net, INDArray input, INDArray labels) {
         net.score(new DataSet(input, labels), true);

@@ -159,6 +159,19 @@ class DenseRowOpsTest {
         assertSameValues(epsilonBefore, epsilon);
     }
 
+    @ParameterizedTest(name = "{0}, {1}, m = {2}")
+    @MethodSource("layouts")
+    void addRowInPlaceEqualsLegacyBroadcastAdd(DataType type, String layout, int minibatch) {
+        INDArray epsilon = matrix(type, layout, minibatch, 9, 23);
+        INDArray row = matrix(type, "plain", 1, 9, 24);
+        INDArray rowBefore = row.dup();
+        INDArray expected = Nd4j.create(type, minibatch, 9);
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, row, expected, 1));
+        new DenseRowOps().addRow(epsilon, row, epsilon);
+        assertSameValues(expected, epsilon);
+        assertSameValues(rowBefore, row);
+    }
+
     @Test
     void meanOfWideMatrixMatchesClosedForm() {
         INDArray activations = Nd4j.linspace(DataType.DOUBLE, 1, 64 * 300, 1).reshape(64, 300);

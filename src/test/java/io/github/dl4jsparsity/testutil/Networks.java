@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -120,6 +122,22 @@ public final class Networks {
     public static ComputationGraphConfiguration graph(Settings s) {
         return base(s).graphBuilder().addInputs("in").addLayer("coding", codingLayer(s), "in")
                 .addLayer("out", outputLayer(), "coding").setOutputs("out").build();
+    }
+
+    /**
+     * Returns a graph in which the coding layer's activations reach the output twice: through an element-wise sum
+     * with a second dense layer "side" of the input, and directly, merged with that sum. The coding layer then
+     * receives the sum of two epsilons, one of them copied by the element-wise vertex.
+     */
+    public static ComputationGraphConfiguration branchedGraph(Settings s) {
+        DenseLayer side = new DenseLayer.Builder().nIn(INPUTS).nOut(UNITS).activation(Activation.TANH).build();
+        OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(2 * UNITS).nOut(OUTPUTS)
+                .activation(Activation.SIGMOID).build();
+        return base(s).graphBuilder().addInputs("in").addLayer("coding", codingLayer(s), "in")
+                .addLayer("side", side, "in")
+                .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "coding", "side")
+                .addVertex("merge", new MergeVertex(), "sum", "coding").addLayer("out", out, "merge")
+                .setOutputs("out").build();
     }
 
     /** Returns inputs in [0.5, 1) from a seeded generator, so a shared weight sign sets the coding mean. */

@@ -4,7 +4,6 @@ import io.github.dl4jsparsity.penalty.DenseRowOps;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -65,11 +64,10 @@ public class ClosedFormKlLayerImpl extends BaseWrapperLayer {
             throw new IllegalStateException("Cannot backpropagate through ClosedFormKlLayer: no training forward "
                     + "pass was run before the backward pass");
         }
-        INDArray total = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
-                epsilon.shape(), epsilon.ordering());
-        rowOps.addRow(epsilon, scaledGradientRow, total);
+        // In place, as the library's layer adds its gradient.
+        rowOps.addRow(epsilon, scaledGradientRow, epsilon);
         scaledGradientRow = null;
-        return underlying.backpropGradient(total, workspaceMgr);
+        return underlying.backpropGradient(epsilon, workspaceMgr);
     }
 
     @Override

@@ -16,8 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Times each op of the dense path's penalty on its own, in a loop over the same float32 arrays: the column mean as
  * ND4J's legacy {@code Mean} op, as {@code reduce_mean} through an op context, and as {@link DenseRowOps} takes it
  * (one OpenBLAS product on the CPU backend); the backward add as the legacy {@code BroadcastAddOp} and as
- * {@link DenseRowOps#addRow}; and the replayed penalty ops ({@link PenaltyGraph#evaluateMeanInto}). These are
- * wall-clock loops in one JVM, so estimates; they show which op dominates, not a step's cost.
+ * {@link DenseRowOps#addRow}, into a second array and in place; and the replayed penalty ops
+ * ({@link PenaltyGraph#evaluateMeanInto}). These are wall-clock loops in one JVM, so estimates; they show which op
+ * dominates, not a step's cost.
  *
  * <p>Arguments, all optional: calls per timing (default 2000), rounds (3). Prints one CSV line per shape and round,
  * in microseconds per call.
@@ -34,7 +35,7 @@ public final class RowOpTimings {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         ThreadSettings.checkNd4j();
         System.out.println("minibatch,units,round,legacyMean,reduceMeanContext,denseRowOpsMean,legacyBroadcastAdd,"
-                + "denseRowOpsAdd,replayedPenalty");
+                + "denseRowOpsAdd,denseRowOpsAddInPlace,replayedPenalty");
         for (int[] shape : SHAPES) {
             timeShape(shape[0], shape[1], calls, rounds);
         }
@@ -65,9 +66,11 @@ public final class RowOpTimings {
             double legacyAdd = time(calls, () -> Nd4j.getExecutioner().exec(
                     new BroadcastAddOp(epsilon, means, sum, 1)));
             double rowOpsAdd = time(calls, () -> rowOps.addRow(epsilon, means, sum));
+            // Into epsilon itself, as the layer adds; the values drift by the row each call, which the time ignores.
+            double rowOpsAddInPlace = time(calls, () -> rowOps.addRow(epsilon, means, epsilon));
             double replay = time(calls, () -> graph.evaluateMeanInto(means, 1.0 / minibatch, gradient));
-            System.out.printf("%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f%n", minibatch, units, round, legacyMean,
-                    contextMean, rowOpsMean, legacyAdd, rowOpsAdd, replay);
+            System.out.printf("%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f%n", minibatch, units, round, legacyMean,
+                    contextMean, rowOpsMean, legacyAdd, rowOpsAdd, rowOpsAddInPlace, replay);
         }
     }
 
