@@ -18,11 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>On ND4J's CPU backend, the column mean of a plain row-major matrix is one BLAS matrix-vector product (see
  * {@link BlasColumnMean}). libnd4j's reduction along dimension 0 reads the columns with a stride of n, which made it
  * the largest part of the penalty's cost at minibatch 256. Other layouts and backends take libnd4j's
- * {@code reduce_mean} op. The broadcast add is libnd4j's {@code add} op. Both ops run through {@link OpContext}s that
- * this class builds once, so a call only binds its arrays and executes. On ND4J 1.0.0-M2.1 this costs less than
- * constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call. The tests compare the
- * {@code reduce_mean} and {@code add} paths with those legacy ops with zero tolerance (except that a zero may change
- * sign), and the BLAS mean within 1e-6 (float32) or 1e-15 (float64) relative, since its summation order differs.
+ * {@code reduce_mean} op. The broadcast add is libnd4j's {@code add} op, except that an add in place into a
+ * contiguous float or double matrix is one BLAS rank-one update (see {@link BlasRowAdd}). The libnd4j ops run
+ * through {@link OpContext}s that this class builds once, so a call only binds its arrays and executes. On ND4J
+ * 1.0.0-M2.1 this costs less than constructing the legacy {@code Mean} and {@code BroadcastAddOp} ops for each call.
+ * The tests compare both adds with the legacy add with zero tolerance (except that a zero may change sign), the
+ * {@code reduce_mean} path with the legacy mean likewise, and the BLAS mean within 1e-6 (float32) or 1e-15 (float64)
+ * relative, since its summation order differs.
  * The arrays may live in a DL4J workspace. The contexts keep references to the last arrays bound but read them only
  * while a call runs.
  *
@@ -36,17 +38,17 @@ public final class DenseRowOps {
     private final DynamicCustomOp addOp = DynamicCustomOp.builder("add").build();
     private final OpContext meanContext;
     private final OpContext addContext;
-    /** Whether the column mean of plain arrays goes through OpenBLAS: true on ND4J's CPU backend. */
-    private final boolean blasMean;
+    /** Whether the column mean and the add in place go through OpenBLAS: true on ND4J's CPU backend. */
+    private final boolean blas;
     /**
-     * Ones for the BLAS column mean, outside any workspace. The product reads the first m, so the array grows to the
+     * Ones for the BLAS column mean and add, outside any workspace. BLAS reads the first m, so the array grows to the
      * largest minibatch seen and is replaced only when it is too short or of another data type.
      */
     private INDArray ones;
 
     /** Builds the two op contexts. */
     public DenseRowOps() {
-        blasMean = CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
+        blas = CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
         meanContext = Nd4j.getExecutioner().buildContext();
         // Reduce along dimension 0 and keep it, so the output is [1, n].
         meanContext.setIArguments(0);
@@ -112,6 +114,11 @@ public final class DenseRowOps {
                     + sum.dataType() + ", expected shape " + Arrays.toString(epsilon.shape()) + " and type "
                     + epsilon.dataType());
         }
+        if (sum == epsilon && blas && isContiguous(epsilon) && isPlain(row) && !shareMemory(epsilon, row)
+                && (row.dataType() == DataType.FLOAT || row.dataType() == DataType.DOUBLE)) {
+            BlasRowAdd.addInPlace(epsilon, row, ones(epsilon.size(0), epsilon.dataType()));
+            return;
+        }
         addContext.setInputArray(0, epsilon);
         addContext.setInputArray(1, row);
         addContext.setOutputArray(0, sum);
@@ -123,7 +130,7 @@ public final class DenseRowOps {
      * for a means array that is plain.
      */
     boolean usesBlas(INDArray activations) {
-        return blasMean && isPlain(activations)
+        return blas && isPlain(activations)
                 && (activations.dataType() == DataType.FLOAT || activations.dataType() == DataType.DOUBLE);
     }
 
@@ -136,6 +143,21 @@ public final class DenseRowOps {
                 && array.elementWiseStride() == 1
                 && array.data().length() == array.length() && array.size(0) <= Integer.MAX_VALUE
                 && array.size(1) <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Returns whether a rank-2 array fills its whole data buffer in 'c' or 'f' order without gaps, with sizes that fit
+     * BLAS's int arguments: a plain array or a transpose of one.
+     */
+    static boolean isContiguous(INDArray array) {
+        if (array.rank() != 2 || array.length() == 0 || array.offset() != 0 || array.elementWiseStride() != 1
+                || array.data().length() != array.length() || array.size(0) > Integer.MAX_VALUE
+                || array.size(1) > Integer.MAX_VALUE) {
+            return false;
+        }
+        long[] strides = array.stride();
+        return array.ordering() == 'c' ? strides[1] == 1 && strides[0] == array.size(1)
+                : array.ordering() == 'f' && strides[0] == 1 && strides[1] == array.size(0);
     }
 
     /** Returns whether the data buffers of two non-empty arrays overlap in memory. */
