@@ -48,13 +48,12 @@ import org.slf4j.LoggerFactory;
  * MAE), every row of d(penalty)/da equals the [1, n] row d(penalty)/dq / m. The layer stores only that row, and the
  * backward pass adds it to each row of epsilon, so no [m, n] array is allocated for the penalty.
  *
- * <p>The backward pass writes the sum into the epsilon array it receives and hands that array on. DL4J gives a layer
- * an epsilon of its own: the layer above creates it, {@code ComputationGraph} sums the epsilons of several consumers
- * into a new array, and {@code ElementWiseVertex} hands each input a copy. A custom graph vertex that passes one
- * array to two inputs would see its array changed. Adding in place saves a second [m, n] array in the workspace and
- * the memory traffic of writing it (see {@code RowOpTimings} in the benchmarks). An inference forward pass stores only the mean of the penalty's
- * input per unit, and {@link #calcRegularizationScore(boolean)} evaluates the graph on that row, so
- * {@code output()} costs one column mean more than the wrapped layer alone.
+ * <p>The backward pass writes the sum into the epsilon array it receives and hands that array on. Inside a network
+ * that array is the layer's own: the layer above creates it, {@code ComputationGraph} adds several consumers'
+ * epsilons into the first one's array, and {@code ElementWiseVertex} hands each input a copy. A caller that passes
+ * its own array to {@code backpropGradient} (external errors), or a custom graph vertex that passes one array to two
+ * inputs, sees that array changed. On the CPU backend the add is one OpenBLAS update, which took about a third of
+ * the time of libnd4j's {@code add} op at [256, 2000] (see {@code RowOpTimings} in the benchmarks).
  *
  * <p>Shapes: rank-2 activations [m, n] are used as they are. Rank-3 activations [m, n, T] (NCW) or [m, T, n] (NWC)
  * and rank-4 activations [m, c, h, w] (NCHW) or [m, h, w, c] (NHWC) are laid out as rows by {@link ActivationRows},

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Adds a row to every row of a contiguous matrix in place, as one BLAS rank-one update {@code A += ones row}
  * through the OpenBLAS binding that ND4J's CPU backend calls for its own BLAS operations. Each element becomes
  * {@code a_ij + 1 * row_j}, the same float as {@code a_ij + row_j}. In the timing loop of the benchmarks'
- * {@code RowOpTimings}, libnd4j's {@code add} op took about three times as long at [256, 2000], in place or into a
+ * {@code RowOpTimings}, libnd4j's {@code add} op took about 3.5 times as long at [256, 2000], in place or into a
  * second array.
  *
  * <p>Only {@link DenseRowOps} loads this class, and only on ND4J's CPU backend.

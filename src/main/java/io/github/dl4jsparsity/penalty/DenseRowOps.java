@@ -114,8 +114,7 @@ public final class DenseRowOps {
                     + sum.dataType() + ", expected shape " + Arrays.toString(epsilon.shape()) + " and type "
                     + epsilon.dataType());
         }
-        if (sum == epsilon && blas && isContiguous(epsilon) && isPlain(row) && !shareMemory(epsilon, row)
-                && (row.dataType() == DataType.FLOAT || row.dataType() == DataType.DOUBLE)) {
+        if (sum == epsilon && addsWithBlas(epsilon, row)) {
             BlasRowAdd.addInPlace(epsilon, row, ones(epsilon.size(0), epsilon.dataType()));
             return;
         }
@@ -146,6 +145,15 @@ public final class DenseRowOps {
     }
 
     /**
+     * Returns whether {@link #addRow} adds {@code row} into {@code epsilon} in place through OpenBLAS, for arrays that
+     * {@code addRow} accepts.
+     */
+    boolean addsWithBlas(INDArray epsilon, INDArray row) {
+        return blas && isContiguous(epsilon) && isPlain(row) && !shareMemory(epsilon, row)
+                && (row.dataType() == DataType.FLOAT || row.dataType() == DataType.DOUBLE);
+    }
+
+    /**
      * Returns whether a rank-2 array fills its whole data buffer in 'c' or 'f' order without gaps, with sizes that fit
      * BLAS's int arguments: a plain array or a transpose of one.
      */
@@ -155,9 +163,14 @@ public final class DenseRowOps {
                 || array.size(1) > Integer.MAX_VALUE) {
             return false;
         }
+        // The stride of a dimension of size 1 is never used, and ND4J may give such a dimension any stride.
+        long rows = array.size(0);
+        long columns = array.size(1);
         long[] strides = array.stride();
-        return array.ordering() == 'c' ? strides[1] == 1 && strides[0] == array.size(1)
-                : array.ordering() == 'f' && strides[0] == 1 && strides[1] == array.size(0);
+        if (array.ordering() == 'c') {
+            return (columns == 1 || strides[1] == 1) && (rows == 1 || strides[0] == columns);
+        }
+        return array.ordering() == 'f' && (rows == 1 || strides[0] == 1) && (columns == 1 || strides[1] == rows);
     }
 
     /** Returns whether the data buffers of two non-empty arrays overlap in memory. */

@@ -167,7 +167,9 @@ class DenseRowOpsTest {
         INDArray rowBefore = row.dup();
         INDArray expected = Nd4j.create(type, minibatch, 9);
         Nd4j.getExecutioner().exec(new BroadcastAddOp(epsilon, row, expected, 1));
-        new DenseRowOps().addRow(epsilon, row, epsilon);
+        DenseRowOps ops = new DenseRowOps();
+        assertEquals(cpuBackend() && !layout.equals("view"), ops.addsWithBlas(epsilon, row));
+        ops.addRow(epsilon, row, epsilon);
         assertSameValues(expected, epsilon);
         assertSameValues(rowBefore, row);
     }
