@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * that array is the layer's own: the layer above creates it, {@code ComputationGraph} adds several consumers'
  * epsilons into the first one's array, and {@code ElementWiseVertex} hands each input a copy. A caller that passes
  * its own array to {@code backpropGradient} (external errors), or a custom graph vertex that passes one array to two
- * inputs, sees that array changed. On the CPU backend the add is one OpenBLAS update, which took about a third of
+ * inputs, finds that array changed. On the CPU backend the add is one OpenBLAS update, which took about a third of
  * the time of libnd4j's {@code add} op at [256, 2000] (see {@code RowOpTimings} in the benchmarks).
  *
  * <p>Shapes: rank-2 activations [m, n] are used as they are. Rank-3 activations [m, n, T] (NCW) or [m, T, n] (NWC)

@@ -87,14 +87,7 @@ class GradientCheckTest {
         ComputationGraph net = new ComputationGraph(Networks.graph(settings(bias, penalty, scaling, activation)));
         net.init();
         Networks.steerCodingMean(net.getParam("coding_W"), bias ? net.getParam("coding_b") : null, q);
-        INDArray input = Networks.input(minibatch, 1, DataType.DOUBLE);
-        INDArray labels = Networks.labels(minibatch, 1, DataType.DOUBLE);
-
-        boolean passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[] {input}).labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-5)
-                .minAbsoluteError(1e-9));
-
-        assertTrue(passed, "gradient check failed");
+        assertGraphGradients(net, minibatch);
     }
 
     @ParameterizedTest(name = "minibatch {0}, {1}")
@@ -105,6 +98,16 @@ class GradientCheckTest {
                 PenaltyScaling.PER_MINIBATCH, Activation.SIGMOID)));
         net.init();
         Networks.steerCodingMean(net.getParam("coding_W"), net.getParam("coding_b"), 0.3);
+        assertGraphGradients(net, minibatch);
+    }
+
+    static Stream<Arguments> branchedCases() {
+        return Stream.of(Arguments.of(1, SparsityPenalty.KL), Arguments.of(4, SparsityPenalty.KL),
+                Arguments.of(4, SparsityPenalty.L1));
+    }
+
+    /** Runs DL4J's double-precision gradient check of a graph on seeded inputs and labels. */
+    private static void assertGraphGradients(ComputationGraph net, int minibatch) {
         INDArray input = Networks.input(minibatch, 1, DataType.DOUBLE);
         INDArray labels = Networks.labels(minibatch, 1, DataType.DOUBLE);
 
@@ -113,11 +116,6 @@ class GradientCheckTest {
                 .minAbsoluteError(1e-9));
 
         assertTrue(passed, "gradient check failed");
-    }
-
-    static Stream<Arguments> branchedCases() {
-        return Stream.of(Arguments.of(1, SparsityPenalty.KL), Arguments.of(4, SparsityPenalty.KL),
-                Arguments.of(4, SparsityPenalty.L1));
     }
 
     /** Checks that the penalty is non-zero at these parameters, so the gradient check covers it. */
