@@ -1,5 +1,7 @@
 package io.github.dl4jsparsity.penalty;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,8 +45,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * to its output. SameDiff returns the gradient with respect to its input, and the chain rule through the affine map
  * multiplies it by the map's scale. On ND4J 1.0.0-M2.1 most of a SameDiff call's time is bookkeeping per op, not
  * arithmetic, so this takes a training call from six ops to two. {@link OpReplay} then runs that graph without
- * SameDiff's session: it executes the loss op and the gradient op that SameDiff derived from it, with arrays
- * allocated once. The other graphs run through the session. The gradient with respect to each activation is
+ * SameDiff's session, with arrays allocated once: the loss op for the value alone, and for a training call only the
+ * gradient op that SameDiff derived from it. The loss is linear in its scalar weight beta, so the value is beta
+ * times the gradient op's derivative with respect to beta, and the loss op need not run. The other graphs run
+ * through the session. The gradient with respect to each activation is
  * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row.
  *
  * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
@@ -122,6 +126,11 @@ public final class PenaltyGraph {
     private final OpReplay gradientReplay;
     /** Name of the variable d(penalty)/d(batchMean) in SameDiff's gradient function; null for the other graphs. */
     private final String meanGradientName;
+    /**
+     * Name of the variable d(penalty)/d(weight) in SameDiff's gradient function of the replayed graph, or null for
+     * the other graphs. The penalty is beta times this derivative because it is linear in its weight.
+     */
+    private final String weightGradientName;
     private INDArray cachedWeights;
 
     /**
@@ -201,16 +210,43 @@ public final class PenaltyGraph {
                 this.mappedUpperBound = mapInput(Nd4j.ones(dataType, 1, 1)).getDouble(0);
                 this.valueReplay = new OpReplay(sameDiff, BATCH_MEAN, mappedMean, PENALTY_OUTPUT);
                 // "grad" is the name under which SameDiff stores the gradient function it created above.
-                this.gradientReplay = new OpReplay(sameDiff.getFunction("grad"), BATCH_MEAN, mappedMean,
-                        List.of(PENALTY, meanGradientName));
+                SameDiff gradient = sameDiff.getFunction("grad");
+                this.weightGradientName = weightGradientName(gradient, meanGradientName);
+                this.gradientReplay = new OpReplay(gradient, BATCH_MEAN, mappedMean,
+                        List.of(meanGradientName, weightGradientName));
             }
         } else {
             this.meanGradientName = null;
+            this.weightGradientName = null;
             this.mappedMean = null;
             this.mappedUpperBound = Double.NaN;
             this.valueReplay = null;
             this.gradientReplay = null;
         }
+    }
+
+    /**
+     * Returns the name of the loss weight's gradient, the second output of the loss gradient op that computes the
+     * mean's gradient: libnd4j's loss gradient ops return the gradients for the predictions, the weights and the
+     * labels, in that order.
+     */
+    private static String weightGradientName(SameDiff gradient, String meanGradientName) {
+        String[] outputs = gradient.getVariableOutputOp(meanGradientName).outputVariablesNames();
+        if (outputs.length != 3 || !outputs[0].equals(meanGradientName)) {
+            throw new IllegalStateException("Cannot replay the graph: the op that computes '" + meanGradientName
+                    + "' has outputs " + Arrays.toString(outputs) + ", expected three, the gradients for the "
+                    + "predictions, the weights and the labels");
+        }
+        return outputs[1];
+    }
+
+    /**
+     * Returns the number of ops that a call replays, with or without the gradient, or 0 for a graph that runs through
+     * SameDiff's session.
+     */
+    int replayedOpCount(boolean withGradient) {
+        OpReplay replay = withGradient ? gradientReplay : valueReplay;
+        return replay == null ? 0 : replay.opCount();
     }
 
     /** Returns the entropy {@code H(p) = -p ln p - (1 - p) ln(1 - p)} of a Bernoulli variable, in nats. */
@@ -513,7 +549,7 @@ public final class PenaltyGraph {
             throw new IllegalArgumentException("Invalid gradientScale = " + gradientScale + ": expected a finite "
                     + "number");
         }
-        return means.reshape(1, units);
+        return means.rank() == 2 && means.size(0) == 1 ? means : means.reshape(1, units);
     }
 
     private Evaluation evaluateOnMean(INDArray unclampedMean, INDArray previousMean, double decay,
@@ -572,9 +608,14 @@ public final class PenaltyGraph {
                 BooleanIndexing.replaceWhere(mappedMean, mappedUpperBound, Conditions.greaterThan(mappedUpperBound));
             }
         }
-        OpReplay replay = withGradient ? gradientReplay : valueReplay;
-        replay.run();
-        return replay.array(PENALTY).getDouble(0) + valueOffset;
+        if (!withGradient) {
+            valueReplay.run();
+            return valueReplay.array(PENALTY).getDouble(0) + valueOffset;
+        }
+        // The loss op is linear in its scalar weight beta, so the penalty is beta * d(penalty)/d(beta), which the
+        // gradient op returns anyway: a training call runs that one op and not the loss op before it.
+        gradientReplay.run();
+        return spec.weight() * gradientReplay.array(weightGradientName).getDouble(0) + valueOffset;
     }
 
     /**
@@ -592,15 +633,17 @@ public final class PenaltyGraph {
      * ND4J 1.0.0-M2.1 op they replace took about 10 microseconds (estimates).
      */
     private void mapElements(DataBuffer source) {
-        DataBuffer target = mappedMean.data();
         boolean clamp = spec.penalty() == SparsityPenalty.KL;
+        int n = Math.toIntExact(units);
         if (dataType == DataType.FLOAT) {
+            FloatBuffer from = source.asNioFloat();
+            FloatBuffer to = mappedMean.data().asNioFloat();
             float offset = (float) inputOffset;
             float scale = (float) inputScale;
             float shift = (float) inputShift;
             float upper = (float) mappedUpperBound;
-            for (long i = 0; i < units; i++) {
-                float value = source.getFloat(i);
+            for (int i = 0; i < n; i++) {
+                float value = from.get(i);
                 if (inputOffset != 0.0) {
                     value += offset;
                 }
@@ -608,11 +651,13 @@ public final class PenaltyGraph {
                 if (inputShift != 0.0) {
                     value += shift;
                 }
-                target.put(i, clamp && value > upper ? upper : value);
+                to.put(i, clamp && value > upper ? upper : value);
             }
         } else {
-            for (long i = 0; i < units; i++) {
-                double value = source.getDouble(i);
+            DoubleBuffer from = source.asNioDouble();
+            DoubleBuffer to = mappedMean.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                double value = from.get(i);
                 if (inputOffset != 0.0) {
                     value += inputOffset;
                 }
@@ -620,7 +665,7 @@ public final class PenaltyGraph {
                 if (inputShift != 0.0) {
                     value += inputShift;
                 }
-                target.put(i, clamp && value > mappedUpperBound ? mappedUpperBound : value);
+                to.put(i, clamp && value > mappedUpperBound ? mappedUpperBound : value);
             }
         }
     }
@@ -632,16 +677,19 @@ public final class PenaltyGraph {
             replayed.mul(factor, gradient);
             return;
         }
-        DataBuffer source = replayed.data();
-        DataBuffer target = gradient.data();
+        int n = Math.toIntExact(units);
         if (dataType == DataType.FLOAT) {
+            FloatBuffer from = replayed.data().asNioFloat();
+            FloatBuffer to = gradient.data().asNioFloat();
             float scale = (float) factor;
-            for (long i = 0; i < units; i++) {
-                target.put(i, source.getFloat(i) * scale);
+            for (int i = 0; i < n; i++) {
+                to.put(i, from.get(i) * scale);
             }
         } else {
-            for (long i = 0; i < units; i++) {
-                target.put(i, source.getDouble(i) * factor);
+            DoubleBuffer from = replayed.data().asNioDouble();
+            DoubleBuffer to = gradient.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                to.put(i, from.get(i) * factor);
             }
         }
     }
