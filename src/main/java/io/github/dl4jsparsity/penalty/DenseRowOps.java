@@ -48,12 +48,17 @@ public final class DenseRowOps {
 
     /** Builds the two op contexts. */
     public DenseRowOps() {
-        blas = CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
+        blas = onCpuBackend();
         meanContext = Nd4j.getExecutioner().buildContext();
         // Reduce along dimension 0 and keep it, so the output is [1, n].
         meanContext.setIArguments(0);
         meanContext.setBArguments(true);
         addContext = Nd4j.getExecutioner().buildContext();
+    }
+
+    /** Returns whether ND4J runs on its CPU backend, where an array's data lies in host memory that Java may read. */
+    static boolean onCpuBackend() {
+        return CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
     }
 
     /**

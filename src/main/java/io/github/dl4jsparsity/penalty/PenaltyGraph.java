@@ -132,6 +132,8 @@ public final class PenaltyGraph {
      */
     private final String weightGradientName;
     private INDArray cachedWeights;
+    /** Whether the affine map and the gradient's scale may run as Java loops over host memory (CPU backend only). */
+    private final boolean hostLoops = DenseRowOps.onCpuBackend();
 
     /**
      * Builds the graph for the given settings, floating-point type and number of units.
@@ -600,7 +602,7 @@ public final class PenaltyGraph {
      * if requested, stays in the replay's array until the next call.
      */
     private double replay(INDArray rawMean, boolean withGradient) {
-        if (isPlainRow(rawMean)) {
+        if (hostLoops && isPlainRow(rawMean)) {
             mapElements(rawMean.data());
         } else {
             mapInto(rawMean, mappedMean);
@@ -673,7 +675,7 @@ public final class PenaltyGraph {
     /** Writes {@code factor} times the replayed gradient into {@code gradient}, in Java when it is a plain row. */
     private void scaleGradientInto(double factor, INDArray gradient) {
         INDArray replayed = gradientReplay.array(meanGradientName);
-        if (!isPlainRow(gradient) || !isPlainRow(replayed)) {
+        if (!hostLoops || !isPlainRow(gradient) || !isPlainRow(replayed)) {
             replayed.mul(factor, gradient);
             return;
         }
