@@ -70,7 +70,7 @@ class OpReplayTest {
         double scale = (tanh ? 0.5 : 1.0) * (penalty == SparsityPenalty.KL ? 1.0 - 2.0 * EPS : 1.0);
         double offset = penalty == SparsityPenalty.KL ? 1.7 * UNITS * -entropy(0.1) : 0.0;
 
-        // With the gradient, the value is beta times the loss op's weight gradient, a sum rounded in another order.
+        // With the gradient, the value is beta times the gradient op's weight gradient: beta multiplies the sum.
         double loss = session.getOutputs().get(PenaltyGraph.PENALTY).getDouble(0);
         assertEquals(loss + offset, replayed.value(), sumTolerance(type, loss));
         assertArrayEquals(session.getGradients().get(PenaltyGraph.BATCH_MEAN).mul(scale).toDoubleVector(),
@@ -79,7 +79,7 @@ class OpReplayTest {
         assertEquals(loss + offset, valueOnly.value(), 0.0);
     }
 
-    /** Returns the rounding allowed between two orders of summing the penalty's terms: 8 units in the last place. */
+    /** Returns the rounding allowed between two ways of summing the penalty's terms: 8 machine epsilons, relative. */
     private static double sumTolerance(DataType type, double sum) {
         return 8.0 * Math.abs(sum) * (type == DataType.FLOAT ? Math.ulp(1.0f) : Math.ulp(1.0));
     }
