@@ -45,10 +45,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * to its output. SameDiff returns the gradient with respect to its input, and the chain rule through the affine map
  * multiplies it by the map's scale. On ND4J 1.0.0-M2.1 most of a SameDiff call's time is bookkeeping per op, not
  * arithmetic, so this takes the graph from six ops to two. {@link OpReplay} then runs that graph without
- * SameDiff's session, with arrays allocated once: the loss op for the value alone, and for a training call only the
- * gradient op that SameDiff derived from it. The loss is linear in its scalar weight beta, so the value is beta
- * times the gradient op's derivative with respect to beta, and the loss op need not run. The other graphs run
- * through the session. The gradient with respect to each activation is
+ * SameDiff's session, with arrays allocated once. A call for the value alone runs the loss op, and a training call
+ * runs only the gradient op that SameDiff derived from it. The loss is linear in its scalar weight beta, so the
+ * value is beta times the gradient op's derivative with respect to beta. The other graphs run through the session. The gradient with respect to each activation is
  * {@code d(penalty)/da_ij = w_i d(penalty)/dq_j}, the outer product of the weights and that row.
  *
  * <p>L1 ({@code beta * sum_ij |a_ij|}, weights 1, or the mask) depends on every activation, so its graph takes the
@@ -614,8 +613,8 @@ public final class PenaltyGraph {
             valueReplay.run();
             return valueReplay.array(PENALTY).getDouble(0) + valueOffset;
         }
-        // The loss op is linear in its scalar weight beta, so the penalty is beta * d(penalty)/d(beta), which the
-        // gradient op returns anyway: a training call runs that one op and not the loss op before it.
+        // The loss is linear in its scalar weight beta, so the penalty is beta * d(penalty)/d(beta). The gradient op
+        // returns that derivative too, so a training call runs only this op.
         gradientReplay.run();
         return spec.weight() * gradientReplay.array(weightGradientName).getDouble(0) + valueOffset;
     }
